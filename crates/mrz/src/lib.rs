@@ -23,13 +23,21 @@ mod contract;
 pub mod countries;
 mod date;
 mod format;
+mod generate;
 mod parse;
+#[cfg(test)]
+mod proptests;
+#[cfg(test)]
+mod testgen;
+mod transliterate;
 
 pub use check_digit::{Verdict, char_value, check_digit, check_digit_chars};
 pub use contract::{Checks, ContractMrz, ContractProblem, RawDates};
 pub use date::{Century, Date, MrzDate};
 pub use format::{CheckKind, Format};
+pub use generate::{GenerateError, MrzData, generate};
 pub use parse::{
     Check, DocumentType, Field, Mrz, NationalField, NotMrz, Problem, Severity, Sex, is_mrz_char,
     parse,
 };
+pub use transliterate::{name_field, transliterate};
