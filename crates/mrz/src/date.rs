@@ -125,9 +125,9 @@ impl MrzDate {
 /// Why a `YYMMDD` field is not a date.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum DateProblem {
-    /// All or part of it is `<` (date unknown, which ICAO 9303 allows).
+    /// A whole pair or more is `<` (date or part of it unknown, which ICAO 9303 allows).
     Unknown,
-    /// A character other than a digit or `<`.
+    /// A character other than a digit or `<`, a pair half filler, or not 6 characters.
     NotDigits,
     /// Digits, but no such day (month 13, 30 February).
     NoSuchDay,
@@ -135,16 +135,24 @@ pub(crate) enum DateProblem {
 
 /// Reads `YYMMDD` with the given century rule.
 pub(crate) fn parse_yymmdd(raw: &str, century: Century, today: Date) -> Result<Date, DateProblem> {
-    let digits: Vec<u8> = raw
-        .chars()
-        .filter_map(|c| c.to_digit(10).and_then(|d| u8::try_from(d).ok()))
-        .collect();
-    if raw.chars().count() != 6 || digits.len() != 6 {
-        if raw.chars().all(|c| c == '<' || c.is_ascii_digit()) {
-            return Err(DateProblem::Unknown);
-        }
+    let chars: Vec<char> = raw.chars().collect();
+    if chars.len() != 6 || !chars.iter().all(|&c| c == '<' || c.is_ascii_digit()) {
         return Err(DateProblem::NotDigits);
     }
+    // ICAO 9303 Part 3: unknown parts of a date are fillers, a whole pair at a time.
+    let pairs_whole = chars
+        .chunks(2)
+        .all(|p| p.iter().all(|&c| c == '<') || p.iter().all(char::is_ascii_digit));
+    if !pairs_whole {
+        return Err(DateProblem::NotDigits);
+    }
+    if chars.contains(&'<') {
+        return Err(DateProblem::Unknown);
+    }
+    let digits: Vec<u8> = chars
+        .iter()
+        .filter_map(|c| c.to_digit(10).and_then(|d| u8::try_from(d).ok()))
+        .collect();
     let pair = |i: usize| -> u8 {
         let hi = digits.get(i).copied().unwrap_or(0);
         let lo = digits.get(i + 1).copied().unwrap_or(0);
@@ -219,8 +227,16 @@ mod tests {
             Err(DateProblem::Unknown)
         );
         assert_eq!(
-            parse_yymmdd("7408", Century::Past, t),
+            parse_yymmdd("7408<<", Century::Past, t),
             Err(DateProblem::Unknown)
+        );
+        assert_eq!(
+            parse_yymmdd("74<8<<", Century::Past, t),
+            Err(DateProblem::NotDigits)
+        );
+        assert_eq!(
+            parse_yymmdd("7408", Century::Past, t),
+            Err(DateProblem::NotDigits)
         );
     }
 

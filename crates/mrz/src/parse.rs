@@ -561,7 +561,7 @@ impl Builder {
             Err(DateProblem::NotDigits) => {
                 self.error(
                     field,
-                    format!("{raw:?} is not a YYMMDD date: it holds characters other than digits"),
+                    format!("{raw:?} is not a YYMMDD date (digits, or `<<` for an unknown part)"),
                 );
                 None
             }

@@ -91,7 +91,7 @@ fn covered(format: Format, lines: &[Vec<char>]) -> Vec<(usize, usize, bool)> {
 const ALPHABET: &str = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ<";
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(400))]
+    #![proptest_config(ProptestConfig { max_global_rejects: 100_000, ..ProptestConfig::with_cases(400) })]
 
     #[test]
     fn generate_then_parse_gives_the_same_fields(data in any_mrz_data()) {
@@ -105,7 +105,9 @@ proptest! {
 
     #[test]
     fn one_changed_character_is_caught(
-        data in any_mrz_data(),
+        data in prop::sample::select(
+            Format::ALL.iter().copied().filter(|f| !f.checks().is_empty()).collect::<Vec<_>>()
+        ).prop_flat_map(mrz_data),
         pick in any::<prop::sample::Index>(),
         replacement in prop::sample::select(ALPHABET.chars().collect::<Vec<_>>()),
     ) {

@@ -73,7 +73,7 @@ fn country() -> impl Strategy<Value = String> {
 pub(crate) fn mrz_data(format: Format) -> BoxedStrategy<MrzData> {
     let (name_width, codes): (usize, Vec<&'static str>) = match format {
         Format::Td1 => (30, vec!["I", "ID", "IR", "AC", "C"]),
-        Format::Td2 => (31, vec!["I", "ID", "AR"]),
+        Format::Td2 => (31, vec!["I", "IP", "AR"]),
         Format::Td3 => (39, vec!["P", "PO", "PT"]),
         Format::Mrva => (39, vec!["V", "VB"]),
         Format::Mrvb => (31, vec!["V", "VC"]),
