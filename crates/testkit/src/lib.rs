@@ -31,7 +31,7 @@ pub use degrade::{
 };
 pub use fonts::ocrb_bytes;
 pub use label_file::LabelRow;
-pub use mrz_lines::{mrz_lines, transliterate};
+pub use mrz_lines::{mrz_data, mrz_lines, transliterate};
 pub use render::{
     BBox, GroundTruth, MRZ_PITCH_MM, MrzLineTruth, RenderOptions, SideTruth, Specimen, TextBox,
     TextKind, render, render_without_mrz,

@@ -475,7 +475,7 @@ fn paint_background(img: &mut RgbImage, ppm: f32, palette: &Palette, seed: u64) 
     let phase = rng.random_range(0.0..std::f32::consts::TAU);
     let angle = rng.random_range(0.2..1.2f32);
     let (ca, sa) = (angle.cos(), angle.sin());
-    let strength = rng.random_range(0.10..0.22f32);
+    let strength = rng.random_range(0.22..0.4f32);
     for y in 0..img.height() {
         let yf = y as f32;
         for x in 0..img.width() {
@@ -485,7 +485,7 @@ fn paint_background(img: &mut RgbImage, ppm: f32, palette: &Palette, seed: u64) 
             let v = -xf * sa + yf * ca;
             let s =
                 sine.sin(u * freq * std::f32::consts::TAU + wobble * sine.sin(v * wfreq + phase));
-            let line = (s * s * s * s * s * s).abs() * strength;
+            let line = (s * s * s * s).abs() * strength;
             let mut px = [0u8; 3];
             for (k, out) in px.iter_mut().enumerate() {
                 let b = palette.base.get(k).copied().unwrap_or(230.0);
@@ -498,11 +498,11 @@ fn paint_background(img: &mut RgbImage, ppm: f32, palette: &Palette, seed: u64) 
         }
     }
     // Rosettes: hypotrochoids drawn as fine dotted curves.
-    let n = rng.random_range(1..=3);
+    let n = rng.random_range(2..=4);
     for _ in 0..n {
         let cx = rng.random_range(0.1..0.9) * w;
         let cy = rng.random_range(0.1..0.9) * h;
-        let big = rng.random_range(0.12..0.3) * h;
+        let big = rng.random_range(0.18..0.4) * h;
         let r_ratio: f32 = rng.random_range(0.2..0.45);
         let d_ratio: f32 = rng.random_range(0.4..0.9);
         let k = rng.random_range(7..19) as f32;
@@ -519,7 +519,7 @@ fn paint_background(img: &mut RgbImage, ppm: f32, palette: &Palette, seed: u64) 
             let d = r * d_ratio * k / 8.0;
             let x = cx + rr * t.cos() + d * ((rr / r) * t).cos();
             let y = cy + rr * t.sin() - d * ((rr / r) * t).sin();
-            blend(img, x as i64, y as i64, color, 0.35);
+            blend(img, x as i64, y as i64, color, 0.5);
         }
     }
 }
@@ -734,13 +734,13 @@ fn front_items(spec: &SpecimenSpec, printed: &BTreeMap<Field, String>) -> Vec<It
             (Field::Surname, 1.0),
             (Field::GivenNames, 1.0),
             (Field::Nationality, 0.5),
-            (Field::PersonalNumber, 0.5),
             (Field::DateOfBirth, 0.5),
-            (Field::Sex, 0.5),
-            (Field::PlaceOfBirth, 1.0),
+            (Field::Sex, 0.25),
+            (Field::PlaceOfBirth, 0.75),
             (Field::DateOfIssue, 0.5),
             (Field::Authority, 0.5),
             (Field::DateOfExpiry, 0.5),
+            (Field::PersonalNumber, 0.5),
         ],
         DocFormat::Td1 => &[
             (Field::Surname, 1.0),

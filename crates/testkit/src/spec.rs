@@ -302,6 +302,7 @@ struct NamePool {
     surnames: &'static [&'static str],
     given: &'static [&'static str],
     places: &'static [&'static str],
+    authority: &'static str,
 }
 
 const NAME_POOLS: [NamePool; 22] = [
@@ -310,12 +311,14 @@ const NAME_POOLS: [NamePool; 22] = [
         surnames: &["Müller", "Schäfer", "Groß", "Köhler", "Weiß", "Böhm-Krüger"],
         given: &["Jürgen", "Björn", "Käthe", "Lena Sophie", "Hans-Peter"],
         places: &["München", "Köln", "Lübeck", "Düsseldorf"],
+        authority: "Stadt Köln",
     },
     NamePool {
         country: "FRA",
         surnames: &["Lefèvre", "Bénard", "Côté", "Dubois", "Faÿ", "Lemaître"],
         given: &["Hélène", "François", "Zoé", "Jérôme Élie", "Anaïs"],
         places: &["Besançon", "Orléans", "Nîmes", "Saint-Étienne"],
+        authority: "Préfecture de Police",
     },
     NamePool {
         country: "ESP",
@@ -328,18 +331,21 @@ const NAME_POOLS: [NamePool; 22] = [
         ],
         given: &["José María", "Begoña", "Íñigo", "Inés"],
         places: &["Málaga", "Cádiz", "León", "Logroño"],
+        authority: "Dirección General de la Policía",
     },
     NamePool {
         country: "NOR",
         surnames: &["Øster", "Ødegård", "Håkonsen", "Bråthen"],
         given: &["Bjørn", "Åse", "Sølvi", "Ståle"],
         places: &["Tromsø", "Bodø", "Bærum", "Ålesund"],
+        authority: "Politiet",
     },
     NamePool {
         country: "DNK",
         surnames: &["Søndergaard", "Kjærsgaard", "Møller", "Læsø"],
         given: &["Søren", "Mette", "Jørgen", "Æbeltoft"],
         places: &["Århus", "Køge", "Næstved"],
+        authority: "Københavns Politi",
     },
     NamePool {
         country: "POL",
@@ -352,112 +358,120 @@ const NAME_POOLS: [NamePool; 22] = [
         ],
         given: &["Łukasz", "Małgorzata", "Zbigniew", "Agnieszka"],
         places: &["Kraków", "Łódź", "Gdańsk", "Wrocław"],
+        authority: "Prezydent m. st. Warszawy",
     },
     NamePool {
         country: "ISL",
         surnames: &["Þórsdóttir", "Guðmundsson", "Jónsdóttir", "Ólafsson"],
         given: &["Þóra", "Sigríður", "Ægir", "Hafdís"],
         places: &["Reykjavík", "Akureyri", "Ísafjörður"],
+        authority: "Þjóðskrá Íslands",
     },
     NamePool {
         country: "CZE",
         surnames: &["Dvořák", "Novotná", "Černý", "Procházková"],
         given: &["Jiří", "Běla", "Tomáš", "Šárka"],
         places: &["Plzeň", "Brno", "České Budějovice"],
+        authority: "Magistrát města Brna",
     },
     NamePool {
         country: "PRT",
         surnames: &["Gonçalves", "Conceição", "Simões", "Araújo"],
         given: &["João", "Inês", "Estêvão", "Conceição Maria"],
         places: &["Lisboa", "Évora", "Setúbal"],
+        authority: "Governo Civil de Évora",
     },
     NamePool {
         country: "SWE",
         surnames: &["Åström", "Lindström", "Öberg", "Ängström"],
         given: &["Åsa", "Märta", "Örjan", "Björn"],
         places: &["Göteborg", "Malmö", "Västerås", "Umeå"],
+        authority: "Polismyndigheten",
     },
     NamePool {
         country: "TUR",
         surnames: &["Yılmaz", "Öztürk", "Çelik", "Şahin"],
         given: &["Ayşe", "Gül", "İbrahim", "Çağla"],
         places: &["İstanbul", "İzmir", "Muğla", "Eskişehir"],
+        authority: "İçişleri Bakanlığı",
     },
     NamePool {
         country: "HUN",
         surnames: &["Szőke", "Kovács", "Tóth", "Győri"],
         given: &["Ágnes", "Zoltán", "Ödön", "Erzsébet"],
         places: &["Győr", "Pécs", "Székesfehérvár"],
+        authority: "Belügyminisztérium",
     },
     NamePool {
         country: "ROU",
         surnames: &["Ștefănescu", "Țurcanu", "Popescu", "Brâncuși"],
         given: &["Ștefan", "Ioana", "Mădălina", "Răzvan"],
         places: &["Brașov", "Iași", "Timișoara"],
+        authority: "SPCLEP Brașov",
     },
     NamePool {
         country: "GBR",
         surnames: &["Smith-Jones", "O'Brien", "Pudarsan", "McAllister"],
         given: &["Oliver James", "Amelia", "Henry", "Chloë"],
         places: &["London", "Manchester", "Edinburgh"],
+        authority: "HMPO",
     },
     NamePool {
         country: "USA",
         surnames: &["Johnson", "García", "Nguyen", "Washington"],
         given: &["John Michael", "Emily Rose", "José", "Madison"],
         places: &["Chicago", "San José", "New York"],
+        authority: "United States Department of State",
     },
     NamePool {
         country: "NLD",
         surnames: &["de Vries", "van der Berg", "Bakker", "van 't Hof"],
         given: &["Willem", "Anouk", "Daan Pieter", "Maaike"],
         places: &["Utrecht", "Den Haag", "'s-Hertogenbosch"],
+        authority: "Burgemeester van Utrecht",
     },
     NamePool {
         country: "ITA",
         surnames: &["Rossi", "Niccolò", "D'Angelo", "Bianchi"],
         given: &["Giulia", "Niccolò", "Lucía", "Francesco"],
         places: &["Forlì", "Cantù", "Roma"],
+        authority: "Ministero dell'Interno",
     },
     NamePool {
         country: "AUT",
         surnames: &["Gruber", "Hölzl", "Pöschl", "Mayrhofer"],
         given: &["Florian", "Österreicher", "Lukas", "Theresa"],
         places: &["Wien", "Graz", "Mödling"],
+        authority: "BH Mödling",
     },
     NamePool {
         country: "CHE",
         surnames: &["Zürcher", "Meier", "Künzli", "Favre"],
         given: &["Urs", "Anna-Lena", "Rémy", "Noël"],
         places: &["Zürich", "Genève", "Neuchâtel"],
+        authority: "Passbüro Zürich",
     },
     NamePool {
         country: "BEL",
         surnames: &["Peeters", "Dupré", "Vandenbroucke", "Lefèbvre"],
         given: &["Noémie", "Joël", "Thibault", "Lotte"],
         places: &["Liège", "Bruxelles", "Gent"],
+        authority: "Gemeente Gent",
     },
     NamePool {
         country: "CAN",
         surnames: &["Tremblay", "Gagné", "Bouchard", "Côté-Lévesque"],
         given: &["Geneviève", "Maël", "Liam", "Chloé"],
         places: &["Québec", "Montréal", "Trois-Rivières"],
+        authority: "Gatineau",
     },
     NamePool {
         country: "UTO",
         surnames: &["Eriksson", "Specimen", "Utopian"],
         given: &["Anna Maria", "Happy", "Mustermann"],
         places: &["Zenith", "Utopia City"],
+        authority: "Utopia Passport Office",
     },
-];
-
-const AUTHORITIES: [&str; 6] = [
-    "Stadt Köln",
-    "Préfecture de Police",
-    "Ministry of Interior",
-    "HMPO",
-    "Dirección General de la Policía",
-    "Politiet",
 ];
 
 const DOC_LETTERS: &[u8] = b"CFGHJKLMNPRTVWXYZ";
@@ -529,7 +543,9 @@ impl SpecimenSpec {
         };
         let document_number = random_document_number(rng);
         let personal_number = if rng.random_bool(0.5) {
-            let len = rng.random_range(6..=11);
+            // It must fit the MRZ field that carries it: 7 characters of TD2 optional data.
+            let max = if format == DocFormat::Td2 { 7 } else { 11 };
+            let len = rng.random_range(6..=max);
             Some(
                 (0..len)
                     .map(|_| char::from(b'0' + rng.random_range(0..10u8)))
@@ -551,7 +567,7 @@ impl SpecimenSpec {
             sex,
             place_of_birth,
             personal_number,
-            authority: pick(&AUTHORITIES, rng),
+            authority: pool.authority.to_owned(),
             layout: *Layout::ALL.choose(rng).unwrap_or(&Layout::Classic),
             labels: *LabelLanguage::ALL
                 .choose(rng)
@@ -622,8 +638,14 @@ fn random_document_number<R: Rng + ?Sized>(rng: &mut R) -> String {
         };
         s.push(c);
     }
+    // Always both letters and digits, the hard case for a reader (O/0, I/1, B/8).
     if !s.chars().any(|c| c.is_ascii_digit()) {
         s.replace_range(8..9, "7");
+    }
+    if !s.chars().any(|c| c.is_ascii_uppercase()) {
+        let at = rng.random_range(0..9);
+        let letter = DOC_LETTERS.choose(rng).map_or('X', |b| char::from(*b));
+        s.replace_range(at..at + 1, letter.encode_utf8(&mut [0u8; 4]));
     }
     s
 }

@@ -249,3 +249,146 @@ fn rendering_is_fast_enough_for_tests() {
     // Generous bound: the machine is shared; the figure is printed for the record.
     assert!(per_doc < 400.0, "{per_doc} ms per document");
 }
+
+#[test]
+fn generated_mrz_parses_valid_with_the_mrz_crate() {
+    let today = idverify_mrz::Date::new(2026, 1, 1).unwrap();
+    let mut rng = ChaCha8Rng::seed_from_u64(2024);
+    for _ in 0..400 {
+        let s = SpecimenSpec::random(&mut rng);
+        let lines = idverify_testkit::mrz_lines(&s).unwrap();
+        let mrz = idverify_mrz::parse(&lines, today).unwrap_or_else(|e| panic!("{lines:?}: {e:?}"));
+        assert!(mrz.is_valid(), "{lines:?}: {:?}", mrz.problems);
+        assert_eq!(mrz.document_number, s.document_number, "{lines:?}");
+        assert_eq!(mrz.issuing_state, s.issuing_state, "{lines:?}");
+        assert_eq!(mrz.nationality, s.nationality, "{lines:?}");
+        let surname = idverify_testkit::transliterate(&s.surname).replace('<', " ");
+        assert!(
+            surname.starts_with(mrz.last_name.trim()),
+            "{lines:?}: {surname} vs {}",
+            mrz.last_name
+        );
+    }
+}
+
+#[test]
+fn mrz_override_is_printed_as_given() {
+    let mut s = spec(DocFormat::Td3, 31);
+    let mut lines = idverify_testkit::mrz_lines(&s).unwrap();
+    // Change one digit of the birth date: the check digit no longer holds.
+    let mut l2: Vec<char> = lines[1].chars().collect();
+    l2[14] = if l2[14] == '1' { '2' } else { '1' };
+    lines[1] = l2.into_iter().collect();
+    s.mrz_override = Some(lines.clone());
+    let r = render(&s, &RenderOptions::default()).unwrap();
+    assert_eq!(r.truth.mrz_lines, lines);
+    let today = idverify_mrz::Date::new(2026, 1, 1).unwrap();
+    assert!(!idverify_mrz::parse(&lines, today).unwrap().is_valid());
+}
+
+#[test]
+fn random_specs_vary_and_keep_their_promises() {
+    let mut rng = ChaCha8Rng::seed_from_u64(5150);
+    let today = idverify_testkit::Date::new(2026, 1, 1).unwrap();
+    let mut formats = std::collections::HashSet::new();
+    let mut states = std::collections::HashSet::new();
+    let mut with_diacritics = 0;
+    for _ in 0..300 {
+        let s = SpecimenSpec::random(&mut rng);
+        formats.insert(s.format);
+        states.insert(s.issuing_state.clone());
+        if !(s.surname.clone() + &s.given_names).is_ascii() {
+            with_diacritics += 1;
+        }
+        assert_eq!(s.document_number.len(), 9);
+        assert!(
+            s.document_number.chars().any(|c| c.is_ascii_digit()),
+            "{}",
+            s.document_number
+        );
+        assert!(
+            s.document_number.chars().any(|c| c.is_ascii_uppercase()),
+            "{}",
+            s.document_number
+        );
+        assert!(s.expiry_date > today, "expired: {s:?}");
+        assert!(s.issue_date < today && s.issue_date < s.expiry_date);
+        assert!(s.birth_date.add_years(18) <= today, "minor: {s:?}");
+    }
+    assert_eq!(formats.len(), DocFormat::ALL.len());
+    assert!(states.len() >= 15, "{states:?}");
+    assert!(with_diacritics > 100, "{with_diacritics}");
+}
+
+#[test]
+fn the_binary_writes_images_and_labels_deterministically() {
+    let exe = env!("CARGO_BIN_EXE_idverify-fixtures");
+    let base = std::env::temp_dir().join(format!("idverify-fixtures-test-{}", std::process::id()));
+    let run = |dir: &std::path::Path| {
+        let status = std::process::Command::new(exe)
+            .args([
+                "--out",
+                dir.to_str().unwrap(),
+                "--count",
+                "3",
+                "--seed",
+                "7",
+            ])
+            .args([
+                "--degrade",
+                "mild",
+                "--format",
+                "td1,td3",
+                "--negatives",
+                "1",
+                "--dpi",
+                "150",
+            ])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    };
+    let (a, b) = (base.join("a"), base.join("b"));
+    run(&a);
+    run(&b);
+    let labels: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(a.join("labels.json")).unwrap()).unwrap();
+    let rows = labels.as_array().unwrap();
+    // td1 (front + back), td3, td1 (front + back), one negative.
+    assert_eq!(rows.len(), 6);
+    for row in rows {
+        let image = row["image"].as_str().unwrap();
+        let bytes_a = std::fs::read(a.join(image)).unwrap();
+        assert_eq!(
+            bytes_a,
+            std::fs::read(b.join(image)).unwrap(),
+            "{image} differs"
+        );
+        image::load_from_memory(&bytes_a).unwrap();
+        let has_mrz = row["has_mrz"].as_bool().unwrap();
+        assert_eq!(has_mrz, row["mrz_lines"].is_array(), "{row}");
+        assert!(row["printed"].is_object());
+        for key in ["source", "label_quality", "note"] {
+            assert!(row[key].is_string(), "{key} in {row}");
+        }
+    }
+    assert_eq!(rows.iter().filter(|r| r["has_mrz"] == true).count(), 3);
+    let td1_back = rows
+        .iter()
+        .find(|r| r["image"] == "0000_td1_back.jpg")
+        .unwrap();
+    assert_eq!(td1_back["mrz_lines"].as_array().unwrap().len(), 3);
+    // Bad arguments: a clear error, not a panic.
+    let out = std::process::Command::new(exe)
+        .args([
+            "--out",
+            base.join("c").to_str().unwrap(),
+            "--degrade",
+            "extreme",
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("extreme"));
+    std::fs::remove_dir_all(&base).unwrap();
+}
