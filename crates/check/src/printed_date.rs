@@ -87,6 +87,16 @@ impl PrintedDate {
     }
 }
 
+impl std::fmt::Display for PrintedDate {
+    /// `DD.MM.YYYY`, or `DD.MM.YY` for a two-digit year.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.year {
+            PrintedYear::Full(y) => write!(f, "{:02}.{:02}.{y:04}", self.day, self.month),
+            PrintedYear::Short(y) => write!(f, "{:02}.{:02}.{y:02}", self.day, self.month),
+        }
+    }
+}
+
 /// A token of date text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Token {

@@ -1,0 +1,265 @@
+//! The cross-check: each field both zones carry, compared in the MRZ's terms — names after
+//! transliteration and with the MRZ's truncation in mind, dates as dates, the sex and the
+//! nationality as codes — with the MRZ field's own check digit.
+
+use idverify_mrz::{CheckKind, Field, Mrz, Severity};
+use idverify_wire::{DataCheckRow, Decision};
+
+use crate::extract::PrintedFields;
+use crate::names::{nationality_code, same_name};
+use crate::printed_date::PrintedDate;
+
+/// A field compared between the MRZ and the printed zone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CompareField {
+    /// Document number.
+    DocumentNumber,
+    /// Surname.
+    Surname,
+    /// Given names.
+    GivenNames,
+    /// Date of birth.
+    BirthDate,
+    /// Date of expiry.
+    ExpiryDate,
+    /// Sex.
+    Sex,
+    /// Nationality.
+    Nationality,
+}
+
+impl CompareField {
+    /// The row's `category`.
+    pub fn category(self) -> &'static str {
+        match self {
+            CompareField::DocumentNumber => "Document number",
+            CompareField::Surname => "Surname",
+            CompareField::GivenNames => "Given names",
+            CompareField::BirthDate => "Date of birth",
+            CompareField::ExpiryDate => "Date of expiry",
+            CompareField::Sex => "Sex",
+            CompareField::Nationality => "Nationality",
+        }
+    }
+
+    /// The check digit that covers the field in the MRZ, if any.
+    pub fn check_kind(self) -> Option<CheckKind> {
+        match self {
+            CompareField::DocumentNumber => Some(CheckKind::DocumentNumber),
+            CompareField::BirthDate => Some(CheckKind::DateOfBirth),
+            CompareField::ExpiryDate => Some(CheckKind::DateOfExpiry),
+            _ => None,
+        }
+    }
+
+    fn mrz_field(self) -> Field {
+        match self {
+            CompareField::DocumentNumber => Field::DocumentNumber,
+            CompareField::Surname => Field::LastName,
+            CompareField::GivenNames => Field::FirstName,
+            CompareField::BirthDate => Field::DateOfBirth,
+            CompareField::ExpiryDate => Field::DateOfExpiry,
+            CompareField::Sex => Field::Gender,
+            CompareField::Nationality => Field::Nationality,
+        }
+    }
+}
+
+/// One field compared.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Comparison {
+    /// Which field.
+    pub field: CompareField,
+    /// The MRZ's value, in the Result's form (ISO dates, MRZ-form names).
+    pub mrz: String,
+    /// The printed value (dates in ISO form; names as printed).
+    pub ocr: String,
+    /// The two agree.
+    pub equal: bool,
+    /// The MRZ field is well formed and its check digit (if it has one) holds.
+    pub check_holds: bool,
+}
+
+impl Comparison {
+    /// Agrees and its check digit holds.
+    pub fn valid(&self) -> bool {
+        self.equal && self.check_holds
+    }
+}
+
+/// Whether the MRZ's name field is full, so the MRZ's names may be cut short.
+pub fn names_truncated(mrz: &Mrz) -> bool {
+    use idverify_mrz::Format;
+    let line = match mrz.format {
+        Format::Td1 => mrz.lines.get(2),
+        Format::Td2 | Format::Td3 | Format::Mrva | Format::Mrvb => mrz.lines.first(),
+        _ => None,
+    };
+    line.and_then(|l| l.chars().last())
+        .is_some_and(|c| c != '<')
+}
+
+/// Document numbers compare without spaces, in upper case, and with the letters the OCR
+/// confuses with digits (`O`/`0`, `I`/`1`) taken as the same.
+fn number_key(text: &str) -> String {
+    text.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| match c.to_ascii_uppercase() {
+            'O' | 'Q' => '0',
+            'I' => '1',
+            other => other,
+        })
+        .collect()
+}
+
+fn check_holds(mrz: &Mrz, field: CompareField) -> bool {
+    let digit_ok = field
+        .check_kind()
+        .and_then(|k| mrz.check(k))
+        .is_none_or(|c| c.holds());
+    let well_formed = !mrz
+        .problems
+        .iter()
+        .any(|p| p.field == field.mrz_field() && p.severity == Severity::Error);
+    digit_ok && well_formed
+}
+
+fn date_text(printed: &PrintedDate, like: idverify_mrz::Date) -> String {
+    match printed.resolve_like(like) {
+        Some(d) => d.to_string(),
+        None => printed.to_string(),
+    }
+}
+
+/// Compares every field both zones carry.
+pub fn compare(mrz: &Mrz, printed: &PrintedFields) -> Vec<Comparison> {
+    let mut out = Vec::new();
+    let mut push = |field: CompareField, m: String, o: String, equal: bool| {
+        out.push(Comparison {
+            field,
+            mrz: m,
+            ocr: o,
+            equal,
+            check_holds: check_holds(mrz, field),
+        });
+    };
+    if let Some(n) = &printed.document_number
+        && !mrz.document_number.is_empty()
+    {
+        let equal = number_key(n) == number_key(&mrz.document_number);
+        push(
+            CompareField::DocumentNumber,
+            mrz.document_number.clone(),
+            n.clone(),
+            equal,
+        );
+    }
+    let truncated = names_truncated(mrz);
+    if let Some(s) = &printed.surname
+        && !mrz.last_name.is_empty()
+    {
+        let equal = same_name(s, &mrz.last_name, truncated);
+        push(
+            CompareField::Surname,
+            mrz.last_name.clone(),
+            s.clone(),
+            equal,
+        );
+    }
+    if let Some(g) = &printed.given_names
+        && (!mrz.first_name.is_empty() || !mrz.last_name.is_empty())
+    {
+        let equal = same_name(g, &mrz.first_name, truncated);
+        push(
+            CompareField::GivenNames,
+            mrz.first_name.clone(),
+            g.clone(),
+            equal,
+        );
+    }
+    if let (Some(p), Some(m)) = (&printed.birth_date, mrz.birth_date.date) {
+        push(
+            CompareField::BirthDate,
+            m.to_string(),
+            date_text(p, m),
+            p.matches(m),
+        );
+    }
+    if let (Some(p), Some(m)) = (&printed.expiry_date, mrz.expiry_date.date) {
+        push(
+            CompareField::ExpiryDate,
+            m.to_string(),
+            date_text(p, m),
+            p.matches(m),
+        );
+    }
+    if let (Some(p), Some(m)) = (printed.sex, mrz.sex) {
+        push(
+            CompareField::Sex,
+            m.as_str().to_string(),
+            p.as_str().to_string(),
+            p == m,
+        );
+    }
+    if let Some(p) = &printed.nationality
+        && !mrz.nationality.is_empty()
+        && let Some(code) = nationality_code(p)
+    {
+        let equal = code == mrz.nationality;
+        push(
+            CompareField::Nationality,
+            mrz.nationality.clone(),
+            p.clone(),
+            equal,
+        );
+    }
+    out
+}
+
+/// One `documentDataChecking` row per field both zones carry, with the catalogue's default
+/// statuses (`declined` for a conflict or a failed check digit). [`crate::assess`] applies the
+/// policy's.
+///
+/// ```
+/// use idverify_check::{crosscheck::crosscheck, extract::PrintedFields, printed_date::parse_date};
+/// let today = idverify_mrz::Date::new(2026, 11, 27).unwrap();
+/// let mrz = idverify_mrz::parse(
+///     &["P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
+///       "L898902C36UTO7408122F1204159ZE184226B<<<<<10"], today).unwrap();
+/// let printed = PrintedFields {
+///     surname: Some("Eriksson".into()),
+///     birth_date: parse_date("12 AUG/AOÛT 74"),
+///     ..PrintedFields::default()
+/// };
+/// let rows = crosscheck(&mrz, &printed);
+/// assert_eq!(rows.len(), 2);
+/// assert!(rows.iter().all(|r| r.equal && r.valid));
+/// assert_eq!(rows[1].ocr, "1974-08-12");
+/// ```
+pub fn crosscheck(mrz: &Mrz, printed: &PrintedFields) -> Vec<DataCheckRow> {
+    compare(mrz, printed)
+        .into_iter()
+        .map(|c| {
+            row(
+                &c,
+                if c.valid() {
+                    Decision::Approved
+                } else {
+                    Decision::Declined
+                },
+            )
+        })
+        .collect()
+}
+
+/// The wire row of a comparison with `status`.
+pub fn row(c: &Comparison, status: Decision) -> DataCheckRow {
+    DataCheckRow {
+        category: c.field.category().to_string(),
+        mrz: c.mrz.clone(),
+        ocr: c.ocr.clone(),
+        equal: c.equal,
+        valid: c.valid(),
+        status,
+    }
+}

@@ -1,0 +1,218 @@
+//! Names and nationalities between the two zones: the printed form (`Müller-Lüdenscheidt`)
+//! brought to the MRZ form (`MUELLER LUEDENSCHEIDT`) by the ICAO 9303 Part 3 transliteration,
+//! (the MRZ crate's, and the plain one that drops diacritics), and a printed nationality (`Nederlandse`, `UTO`, `Utopia`) brought to its MRZ code.
+
+use crate::fold::fold_char;
+
+/// The MRZ forms a printed name may take: ICAO's recommended transliteration (`Ä` → `AE`) and
+/// the plain one many issuers use (`Ä` → `A`). Upper case, names separated by single spaces
+/// (as `<` reads in the MRZ form), apostrophes and other punctuation dropped.
+///
+/// ```
+/// let forms = idverify_check::names::mrz_forms("Müller-Lüdenscheidt");
+/// assert!(forms.contains(&"MUELLER LUEDENSCHEIDT".to_string()));
+/// assert!(forms.contains(&"MULLER LUDENSCHEIDT".to_string()));
+/// assert_eq!(idverify_check::names::mrz_forms("D'Artagnan")[0], "DARTAGNAN");
+/// ```
+pub fn mrz_forms(printed: &str) -> Vec<String> {
+    let tidy = |s: &str| {
+        s.split([' ', '<'])
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let mut forms = vec![tidy(&idverify_mrz::transliterate(printed))];
+    let mut plain = String::new();
+    for c in printed.chars() {
+        let upper = c.to_uppercase().next().unwrap_or(c);
+        match upper {
+            'Æ' => plain.push_str("AE"),
+            'Œ' => plain.push_str("OE"),
+            'ß' | 'ẞ' => plain.push_str("SS"),
+            'Þ' => plain.push_str("TH"),
+            'Ĳ' => plain.push_str("IJ"),
+            _ => {
+                let f = fold_char(upper);
+                if f.is_ascii_uppercase() || f.is_ascii_digit() {
+                    plain.push(f);
+                } else if f.is_whitespace() || matches!(f, '-' | '<' | '‐' | '–') {
+                    plain.push(' ');
+                }
+            }
+        }
+    }
+    let plain = tidy(&plain);
+    if !forms.contains(&plain) {
+        forms.push(plain);
+    }
+    forms
+}
+
+/// Whether a printed name and an MRZ name are the same name. `truncated` says that the MRZ's
+/// name field was full, so its last name may be cut short (ICAO 9303 Part 3 §4.6): then a
+/// printed name that starts with the MRZ's agrees.
+///
+/// ```
+/// use idverify_check::names::same_name;
+/// assert!(same_name("De Bruijn", "DE BRUIJN", false));
+/// assert!(same_name("Ødegård", "OEDEGAARD", false));
+/// assert!(same_name("Ødegård", "ODEGARD", false));
+/// assert!(!same_name("De Bruyn", "DE BRUIJN", false));
+/// assert!(same_name("Anna Maria Lisa", "ANNA MARIA L", true));
+/// ```
+pub fn same_name(printed: &str, mrz: &str, truncated: bool) -> bool {
+    let mrz = mrz.split_whitespace().collect::<Vec<_>>().join(" ");
+    let squash = |s: &str| s.chars().filter(|c| *c != ' ').collect::<String>();
+    mrz_forms(printed).iter().any(|form| {
+        *form == mrz
+            || squash(form) == squash(&mrz)
+            || (truncated && !mrz.is_empty() && squash(form).starts_with(&squash(&mrz)))
+    })
+}
+
+/// Printed nationalities that are adjectives or demonyms, folded, with their MRZ code.
+const DEMONYMS: &[(&str, &str)] = &[
+    ("NEDERLANDSE", "NLD"),
+    ("NEDERLANDER", "NLD"),
+    ("DUTCH", "NLD"),
+    ("DEUTSCH", "D"),
+    ("GERMAN", "D"),
+    ("FRANCAISE", "FRA"),
+    ("FRANCAIS", "FRA"),
+    ("FRENCH", "FRA"),
+    ("BRITISH CITIZEN", "GBR"),
+    ("BRITISH", "GBR"),
+    ("ESPANOLA", "ESP"),
+    ("ESPANOL", "ESP"),
+    ("SPANISH", "ESP"),
+    ("ITALIANA", "ITA"),
+    ("ITALIANO", "ITA"),
+    ("ITALIAN", "ITA"),
+    ("POLSKIE", "POL"),
+    ("POLSKA", "POL"),
+    ("POLISH", "POL"),
+    ("SVENSK", "SWE"),
+    ("SWEDISH", "SWE"),
+    ("PORTUGUESA", "PRT"),
+    ("PORTUGUES", "PRT"),
+    ("PORTUGUESE", "PRT"),
+    ("UTOPIAN", "UTO"),
+    ("BELGE", "BEL"),
+    ("BELG", "BEL"),
+    ("BELGIAN", "BEL"),
+    ("SUISSE", "CHE"),
+    ("SCHWEIZER", "CHE"),
+    ("SWISS", "CHE"),
+    ("OSTERREICH", "AUT"),
+    ("AUSTRIAN", "AUT"),
+    ("IRISH", "IRL"),
+    ("EIREANNACH", "IRL"),
+    ("AMERICAN", "USA"),
+    ("CANADIAN", "CAN"),
+    ("CANADIENNE", "CAN"),
+    ("AUSTRALIAN", "AUS"),
+    ("DANSK", "DNK"),
+    ("DANISH", "DNK"),
+    ("NORSK", "NOR"),
+    ("NORWEGIAN", "NOR"),
+    ("SUOMI", "FIN"),
+    ("FINNISH", "FIN"),
+    ("LUXEMBOURGEOISE", "LUX"),
+    ("LUXEMBOURGEOIS", "LUX"),
+    ("EESTI", "EST"),
+    ("LATVIJAS", "LVA"),
+    ("LIETUVOS", "LTU"),
+    ("CESKA", "CZE"),
+    ("SLOVENSKA", "SVK"),
+    ("MAGYAR", "HUN"),
+    ("ROMANA", "ROU"),
+    ("HELLENIC", "GRC"),
+];
+
+/// The MRZ code of a printed nationality: a code as printed (`UTO`, `D`, `NLD/NLD`), a country
+/// name (`Utopia`, `Netherlands`) or a demonym (`Nederlandse`, `BRITISH CITIZEN`).
+///
+/// ```
+/// use idverify_check::names::nationality_code;
+/// assert_eq!(nationality_code("Nederlandse / Dutch").as_deref(), Some("NLD"));
+/// assert_eq!(nationality_code("UTO").as_deref(), Some("UTO"));
+/// assert_eq!(nationality_code("BRITISH CITIZEN").as_deref(), Some("GBR"));
+/// assert_eq!(nationality_code("Klingon"), None);
+/// ```
+pub fn nationality_code(printed: &str) -> Option<String> {
+    let folded: String = printed.chars().map(fold_char).collect();
+    let first_part = folded
+        .split(['/', '(', ','])
+        .next()
+        .unwrap_or("")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    if first_part.is_empty() {
+        return None;
+    }
+    // A code as printed, upper case in the original.
+    let original_first = printed.split(['/', '(', ',']).next().unwrap_or("").trim();
+    if original_first.chars().all(|c| c.is_ascii_uppercase())
+        && (1..=3).contains(&original_first.len())
+        && idverify_mrz::countries::lookup(original_first).is_some()
+    {
+        return Some(original_first.to_string());
+    }
+    if let Some((_, code)) = DEMONYMS.iter().find(|(d, _)| *d == first_part) {
+        return Some((*code).to_string());
+    }
+    if let Some(first_word) = first_part.split(' ').next()
+        && let Some((_, code)) = DEMONYMS.iter().find(|(d, _)| *d == first_word)
+    {
+        return Some((*code).to_string());
+    }
+    idverify_mrz::countries::all()
+        .iter()
+        .find(|c| c.name.chars().map(fold_char).collect::<String>() == first_part)
+        .map(|c| c.code.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn transliteration_forms() {
+        assert_eq!(mrz_forms("Willeke Liselotte"), vec!["WILLEKE LISELOTTE"]);
+        assert!(mrz_forms("Straße").contains(&"STRASSE".to_string()));
+        assert!(mrz_forms("Łukasz Żółć").contains(&"LUKASZ ZOLC".to_string()));
+        assert!(mrz_forms("José-María").contains(&"JOSE MARIA".to_string()));
+        assert!(mrz_forms("O'Brien").contains(&"OBRIEN".to_string()));
+    }
+
+    #[test]
+    fn names_compare_in_mrz_form() {
+        assert!(same_name("Eriksson", "ERIKSSON", false));
+        assert!(same_name("Anna María", "ANNA MARIA", false));
+        assert!(same_name("Müller", "MUELLER", false));
+        assert!(same_name("Müller", "MULLER", false));
+        assert!(!same_name("Müller", "MULLERS", false));
+        assert!(!same_name("Erikson", "ERIKSSON", false));
+        assert!(same_name(
+            "Vandenbroucke-Delacroix",
+            "VANDENBROUCKE DELAC",
+            true
+        ));
+        assert!(!same_name(
+            "Vandenbroucke-Delacroix",
+            "VANDENBROUCKE DELAC",
+            false
+        ));
+        assert!(!same_name("Smith", "SMYTH", true));
+    }
+
+    #[test]
+    fn nationality_codes() {
+        assert_eq!(nationality_code("D").as_deref(), Some("D"));
+        assert_eq!(nationality_code("NLD/NLD").as_deref(), Some("NLD"));
+        assert_eq!(nationality_code("Française").as_deref(), Some("FRA"));
+        assert_eq!(nationality_code("").as_deref(), None);
+        assert_eq!(nationality_code("ABC"), None);
+    }
+}
