@@ -184,13 +184,14 @@ impl Degradation {
                 },
                 perspective: rng.random_range(0.03..0.08),
                 surface: Some(surface(rng, 0.1, 0.5)),
-                scale: rng.random_range(0.3..0.6),
-                blur_sigma: rng.random_range(0.8..2.0),
-                noise_sigma: rng.random_range(5.0..14.0),
+                // Hard but legible: the MRZ pitch stays at 10 px or more, blur below a stroke.
+                scale: rng.random_range(0.35..0.6),
+                blur_sigma: rng.random_range(0.7..1.5),
+                noise_sigma: rng.random_range(5.0..12.0),
                 glare: rng.random_bool(0.6).then(|| glare(rng, 0.75)),
                 brightness: rng.random_range(-45.0..45.0),
                 contrast: rng.random_range(0.65..1.3),
-                jpeg_quality: Some(rng.random_range(30..=65)),
+                jpeg_quality: Some(rng.random_range(35..=65)),
             },
         }
     }
@@ -248,6 +249,18 @@ impl PointMap {
             (m[0] * x + m[1] * y + m[2]) / w,
             (m[3] * x + m[4] * y + m[5]) / w,
         )
+    }
+
+    /// The four corners of `b` (clockwise from top-left) after the map: a quadrilateral.
+    pub fn map_box(&self, b: &crate::BBox) -> [(f32, f32); 4] {
+        let (x0, y0) = (b.x as f32, b.y as f32);
+        let (x1, y1) = (x0 + b.width as f32, y0 + b.height as f32);
+        [
+            self.map(x0, y0),
+            self.map(x1, y0),
+            self.map(x1, y1),
+            self.map(x0, y1),
+        ]
     }
 
     fn then(&self, next: &PointMap) -> PointMap {
@@ -476,32 +489,42 @@ fn warp_over(src: &RgbImage, inv: &PointMap, out: &mut RgbImage) {
 }
 
 fn paint_surface<R: Rng + ?Sized>(w: u32, h: u32, surface: Surface, rng: &mut R) -> RgbImage {
+    use std::f32::consts::TAU;
     let sine = SineTable::new();
     let mut img = RgbImage::new(w, h);
-    let (base, dark, freq): ([f32; 3], [f32; 3], f32) = match surface {
+    let (base, dark, freq, sharp): ([f32; 3], [f32; 3], f32, i32) = match surface {
         Surface::Wood => (
-            [rng.random_range(150.0..190.0), 110.0, 70.0],
-            [110.0, 75.0, 45.0],
-            rng.random_range(0.02..0.06),
+            [
+                rng.random_range(170.0..205.0),
+                rng.random_range(125.0..150.0),
+                rng.random_range(80.0..100.0),
+            ],
+            [128.0, 86.0, 52.0],
+            rng.random_range(0.008..0.02),
+            3,
         ),
-        Surface::DarkMat => ([58.0, 60.0, 66.0], [40.0, 42.0, 46.0], 0.003),
-        Surface::LightTable => ([214.0, 212.0, 206.0], [190.0, 188.0, 182.0], 0.01),
+        Surface::DarkMat => ([58.0, 60.0, 66.0], [44.0, 46.0, 50.0], 0.002, 1),
+        Surface::LightTable => ([214.0, 212.0, 206.0], [196.0, 194.0, 188.0], 0.004, 1),
     };
-    let phase = rng.random_range(0.0..std::f32::consts::TAU);
-    let wobble = rng.random_range(2.0..6.0f32);
+    let phase = rng.random_range(0.0..TAU);
+    let wobble = rng.random_range(1.5..4.0f32);
+    let knot_x = rng.random_range(0.0..w as f32);
     let mut state: u32 = rng.random::<u32>() | 1;
     for y in 0..h {
         let yf = y as f32;
-        let row_wave = sine.sin(yf * 0.013 + phase) * wobble;
         for x in 0..w {
             // xorshift: cheap per-pixel speckle, deterministic from the rng.
             state ^= state << 13;
             state ^= state >> 17;
             state ^= state << 5;
-            let speckle = (state % 17) as f32 - 8.0;
-            let grain = 0.5
-                + 0.5 * sine.sin(yf * freq * std::f32::consts::TAU + row_wave + (x as f32) * 0.002);
-            let t = grain * grain;
+            let speckle = (state % 13) as f32 - 6.0;
+            let xf = x as f32;
+            // Grain: lines along x whose phase wanders slowly, bending around a "knot".
+            let bend = wobble * sine.sin(xf * 0.0035 + phase)
+                + 1.2 * sine.sin(xf * 0.011 + yf * 0.004)
+                + 2.5 / (1.0 + ((xf - knot_x) * 0.01).powi(2));
+            let grain = 0.5 + 0.5 * sine.sin(yf * freq * TAU + bend);
+            let t = grain.powi(sharp);
             let mut c = [0u8; 3];
             for (k, v) in c.iter_mut().enumerate() {
                 let b = base.get(k).copied().unwrap_or(128.0);

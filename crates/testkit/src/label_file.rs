@@ -1,7 +1,7 @@
 //! One row of a `labels.json` file, in the format of the dev set's `mrz-images/labels.json`,
 //! extended with the printed values.
 
-use crate::render::GroundTruth;
+use crate::render::{GroundTruth, Side};
 use crate::spec::Field;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -17,7 +17,7 @@ pub struct LabelRow {
     pub has_mrz: bool,
     /// The MRZ lines, when it has one.
     pub mrz_lines: Option<Vec<String>>,
-    /// `synthetic` for rendered specimens, `negative` for images without an MRZ.
+    /// `synthetic` for an image with an MRZ, `negative` for one without.
     pub label_quality: String,
     /// Free text: format, side, seed, degradation.
     pub note: String,
@@ -29,9 +29,18 @@ pub struct LabelRow {
 }
 
 impl LabelRow {
-    /// The row for an image showing the MRZ side (or the only side) of a specimen.
-    pub fn with_mrz(image: String, truth: &GroundTruth, note: String) -> Self {
-        let has_mrz = !truth.mrz_lines.is_empty();
+    /// The row for the image of `side` of a rendered specimen.
+    ///
+    /// ```
+    /// use idverify_testkit::{render, LabelRow, RenderOptions, Side, SpecimenSpec, DocFormat, ChaCha8Rng, rand::SeedableRng};
+    /// let spec = SpecimenSpec::random_of(DocFormat::Td1, &mut ChaCha8Rng::seed_from_u64(1));
+    /// let s = render(&spec, &RenderOptions { dpi: 150.0 }).unwrap();
+    /// let front = LabelRow::for_side("0_td1.jpg".into(), &s.truth, Side::Front, String::new());
+    /// let back = LabelRow::for_side("0_td1_back.jpg".into(), &s.truth, Side::Back, String::new());
+    /// assert!(!front.has_mrz && back.has_mrz);
+    /// ```
+    pub fn for_side(image: String, truth: &GroundTruth, side: Side, note: String) -> Self {
+        let has_mrz = truth.side(side).is_some_and(|t| !t.mrz.is_empty());
         Self {
             source: "idverify-testkit".into(),
             image,
@@ -40,39 +49,7 @@ impl LabelRow {
             label_quality: if has_mrz { "synthetic" } else { "negative" }.into(),
             note,
             passporteye_expected_valid_score: None,
-            printed: Some(printed_on(truth, has_mrz && truth.back.is_some())),
+            printed: Some(truth.printed_on(side)),
         }
     }
-
-    /// The row for the front of a card, which has no MRZ.
-    pub fn card_front(image: String, truth: &GroundTruth, note: String) -> Self {
-        Self {
-            source: "idverify-testkit".into(),
-            image,
-            has_mrz: false,
-            mrz_lines: None,
-            label_quality: "negative".into(),
-            note,
-            passporteye_expected_valid_score: None,
-            printed: Some(printed_on(truth, false)),
-        }
-    }
-}
-
-/// The printed values whose text is drawn on the front (`back == false`) or the back.
-fn printed_on(truth: &GroundTruth, back: bool) -> BTreeMap<Field, String> {
-    let side = if back {
-        truth.back.as_ref()
-    } else {
-        Some(&truth.front)
-    };
-    let shown: Vec<Field> = side
-        .map(|s| s.texts.iter().filter_map(|t| t.field).collect())
-        .unwrap_or_default();
-    truth
-        .printed
-        .iter()
-        .filter(|(f, _)| shown.contains(f))
-        .map(|(f, v)| (*f, v.clone()))
-        .collect()
 }

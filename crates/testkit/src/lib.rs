@@ -33,8 +33,8 @@ pub use fonts::ocrb_bytes;
 pub use label_file::LabelRow;
 pub use mrz_lines::{mrz_data, mrz_lines, transliterate};
 pub use render::{
-    BBox, GroundTruth, MRZ_PITCH_MM, MrzLineTruth, RenderOptions, SideTruth, Specimen, TextBox,
-    TextKind, render, render_without_mrz,
+    BBox, GroundTruth, MRZ_PITCH_MM, MrzLineTruth, RenderOptions, Side, SideTruth, Specimen,
+    TextBox, TextKind, render, render_without_mrz,
 };
 pub use spec::{
     COUNTRIES, DocFormat, Field, LabelLanguage, Layout, PrintedFont, Sex, SpecimenSpec,

@@ -37,6 +37,13 @@ pub fn mrz_data(spec: &SpecimenSpec) -> Result<MrzData, Error> {
         DocFormat::Td3 => (personal, String::new()),
         DocFormat::Td1 | DocFormat::Td2 => (String::new(), personal),
         DocFormat::Mrva | DocFormat::Mrvb => (String::new(), String::new()),
+        // The administrative code: the department and office of issue, derived from the
+        // card number (`YYMM` + department + serial) so that the spec stays the only input.
+        DocFormat::FrenchId => {
+            let dept: String = spec.document_number.chars().skip(4).take(3).collect();
+            let office: String = spec.document_number.chars().skip(9).take(3).collect();
+            (String::new(), format!("{dept}{office}"))
+        }
     };
     Ok(MrzData {
         format: match spec.format {
@@ -45,6 +52,7 @@ pub fn mrz_data(spec: &SpecimenSpec) -> Result<MrzData, Error> {
             DocFormat::Td3 => Format::Td3,
             DocFormat::Mrva => Format::Mrva,
             DocFormat::Mrvb => Format::Mrvb,
+            DocFormat::FrenchId => Format::FrenchNationalId,
         },
         document_code: spec.format.document_code().to_owned(),
         issuing_state: spec.issuing_state.clone(),

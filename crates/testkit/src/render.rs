@@ -126,16 +126,64 @@ pub struct GroundTruth {
 pub struct Specimen {
     /// The front (the data page for passports and visas).
     pub front: RgbImage,
-    /// The back of a TD1 card, which carries the MRZ.
+    /// The back of a card (it carries the MRZ on TD1).
     pub back: Option<RgbImage>,
     /// The ground truth.
     pub truth: GroundTruth,
 }
 
+/// One side of a document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Side {
+    /// The front, or the only side.
+    Front,
+    /// The back of a card.
+    Back,
+}
+
+impl GroundTruth {
+    /// What was drawn on `side` (`None` for the back of a one-sided document).
+    pub fn side(&self, side: Side) -> Option<&SideTruth> {
+        match side {
+            Side::Front => Some(&self.front),
+            Side::Back => self.back.as_ref(),
+        }
+    }
+
+    /// The printed values whose text is drawn on `side`.
+    pub fn printed_on(&self, side: Side) -> BTreeMap<Field, String> {
+        let Some(truth) = self.side(side) else {
+            return BTreeMap::new();
+        };
+        self.printed
+            .iter()
+            .filter(|(f, _)| {
+                truth
+                    .texts
+                    .iter()
+                    .any(|t| t.kind == TextKind::Value && t.field == Some(**f))
+            })
+            .map(|(f, v)| (*f, v.clone()))
+            .collect()
+    }
+}
+
 impl Specimen {
-    /// The image that carries the MRZ (the back of a card, otherwise the front).
+    /// The image of `side`.
+    pub fn image(&self, side: Side) -> Option<&RgbImage> {
+        match side {
+            Side::Front => Some(&self.front),
+            Side::Back => self.back.as_ref(),
+        }
+    }
+
+    /// The image that carries the MRZ (the back of a TD1 card, otherwise the front).
     pub fn mrz_side(&self) -> &RgbImage {
-        self.back.as_ref().unwrap_or(&self.front)
+        match (&self.back, self.truth.spec.format.mrz_on_back()) {
+            (Some(back), true) => back,
+            _ => &self.front,
+        }
     }
 }
 
@@ -180,19 +228,31 @@ fn render_inner(spec: &SpecimenSpec, opts: &RenderOptions, mrz: Mrz) -> Result<S
     let (w_mm, h_mm) = spec.format.size_mm();
 
     let mut front = Canvas::new(w_mm, h_mm, ppm, &palette, spec.seed);
-    let mrz_on_front = !spec.format.has_back() && mrz == Mrz::Printed;
     draw_front(&mut front, &fonts, spec, &printed, &palette)?;
-    if mrz_on_front {
+    if !spec.format.mrz_on_back() && mrz == Mrz::Printed {
         front.draw_mrz(&fonts.ocrb, spec.format, &lines)?;
     }
     let (back_img, back_truth) = if spec.format.has_back() && mrz == Mrz::Printed {
         let mut back = Canvas::new(w_mm, h_mm, ppm, &palette, spec.seed ^ 0x5eed);
         draw_card_back(&mut back, &fonts, spec, &printed, &palette)?;
-        back.draw_mrz(&fonts.ocrb, spec.format, &lines)?;
+        if spec.format.mrz_on_back() {
+            back.draw_mrz(&fonts.ocrb, spec.format, &lines)?;
+        }
         (Some(back.img), Some(back.truth))
     } else {
         (None, None)
     };
+    // The truth lists only what is actually printed somewhere on the document.
+    let drawn = |f: &Field| {
+        std::iter::once(&front.truth)
+            .chain(back_truth.as_ref())
+            .any(|side| {
+                side.texts
+                    .iter()
+                    .any(|t| t.kind == TextKind::Value && t.field == Some(*f))
+            })
+    };
+    let printed = printed.into_iter().filter(|(f, _)| drawn(f)).collect();
     Ok(Specimen {
         front: front.img,
         back: back_img,
@@ -364,7 +424,7 @@ impl Canvas {
         let pitch = self.px(MRZ_PITCH_MM);
         let (line_pitch_mm, bottom_baseline_mm, band_mm) = match format {
             DocFormat::Td1 => (4.2, 4.0, 17.9),
-            DocFormat::Td2 | DocFormat::Mrvb => (4.6, 4.6, 14.0),
+            DocFormat::Td2 | DocFormat::Mrvb | DocFormat::FrenchId => (4.6, 4.6, 14.0),
             DocFormat::Td3 | DocFormat::Mrva => (4.8, 5.2, 16.5),
         };
         let line_pitch = self.px(line_pitch_mm);
@@ -713,6 +773,14 @@ fn front_plan(format: DocFormat) -> FrontPlan {
             label_mm: 2.0,
             value_mm: 3.3,
         },
+        DocFormat::FrenchId => FrontPlan {
+            header_h: 11.0,
+            portrait: (26.0, 33.0),
+            body_top: 12.5,
+            body_bottom: 58.0,
+            label_mm: 2.0,
+            value_mm: 3.4,
+        },
         DocFormat::Mrvb => FrontPlan {
             header_h: 11.0,
             portrait: (25.0, 32.0),
@@ -725,7 +793,6 @@ fn front_plan(format: DocFormat) -> FrontPlan {
 }
 
 fn front_items(spec: &SpecimenSpec, printed: &BTreeMap<Field, String>) -> Vec<Item> {
-    let visa = matches!(spec.format, DocFormat::Mrva | DocFormat::Mrvb);
     let order: &[(Field, f32)] = match spec.format {
         DocFormat::Td3 => &[
             (Field::DocumentType, 0.2),
@@ -763,6 +830,14 @@ fn front_items(spec: &SpecimenSpec, printed: &BTreeMap<Field, String>) -> Vec<It
             (Field::DateOfIssue, 0.5),
             (Field::Authority, 0.5),
         ],
+        DocFormat::FrenchId => &[
+            (Field::DocumentNumber, 1.0),
+            (Field::Surname, 1.0),
+            (Field::GivenNames, 1.0),
+            (Field::Sex, 0.3),
+            (Field::DateOfBirth, 0.7),
+            (Field::PlaceOfBirth, 1.0),
+        ],
         DocFormat::Mrva | DocFormat::Mrvb => &[
             (Field::DateOfIssue, 0.5),
             (Field::DateOfExpiry, 0.5),
@@ -775,7 +850,6 @@ fn front_items(spec: &SpecimenSpec, printed: &BTreeMap<Field, String>) -> Vec<It
             (Field::Nationality, 0.5),
         ],
     };
-    let _ = visa;
     order
         .iter()
         .filter_map(|(field, frac)| {
@@ -882,21 +956,30 @@ fn draw_card_back(
     printed: &BTreeMap<Field, String>,
     palette: &Palette,
 ) -> Result<(), Error> {
-    let items: Vec<Item> = [
-        (Field::PlaceOfBirth, 1.0),
-        (Field::DateOfIssue, 0.5),
-        (Field::PersonalNumber, 0.5),
-        (Field::Authority, 1.0),
-    ]
-    .iter()
-    .filter_map(|(field, frac)| {
-        printed.get(field).map(|v| Item {
-            field: *field,
-            value: v.clone(),
-            frac: *frac,
+    let fields: &[(Field, f32)] = if spec.format == DocFormat::FrenchId {
+        &[
+            (Field::DateOfExpiry, 1.0),
+            (Field::DateOfIssue, 1.0),
+            (Field::Authority, 1.0),
+        ]
+    } else {
+        &[
+            (Field::PlaceOfBirth, 1.0),
+            (Field::DateOfIssue, 0.5),
+            (Field::PersonalNumber, 0.5),
+            (Field::Authority, 1.0),
+        ]
+    };
+    let items: Vec<Item> = fields
+        .iter()
+        .filter_map(|(field, frac)| {
+            printed.get(field).map(|v| Item {
+                field: *field,
+                value: v.clone(),
+                frac: *frac,
+            })
         })
-    })
-    .collect();
+        .collect();
     let region = Region {
         x: canvas.px(5.0),
         y: canvas.px(4.0),

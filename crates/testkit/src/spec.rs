@@ -22,11 +22,25 @@ pub enum DocFormat {
     Mrva,
     /// Small visa sticker (105 × 74 mm), 2 × 36 MRZ.
     Mrvb,
+    /// French national identity card of 1995–2021 (105 × 74 mm), 2 × 36 MRZ starting `IDFRA` on
+    /// the front, validity and authority on the back. Always issued by `FRA` to a French holder.
+    FrenchId,
 }
 
 impl DocFormat {
     /// Every format.
-    pub const ALL: [DocFormat; 5] = [
+    pub const ALL: [DocFormat; 6] = [
+        DocFormat::Td1,
+        DocFormat::Td2,
+        DocFormat::Td3,
+        DocFormat::Mrva,
+        DocFormat::Mrvb,
+        DocFormat::FrenchId,
+    ];
+
+    /// The ICAO 9303 formats, drawn by [`SpecimenSpec::random`] (the French card is drawn only
+    /// when asked for).
+    pub const ICAO: [DocFormat; 5] = [
         DocFormat::Td1,
         DocFormat::Td2,
         DocFormat::Td3,
@@ -42,6 +56,7 @@ impl DocFormat {
             DocFormat::Td3 => "td3",
             DocFormat::Mrva => "mrva",
             DocFormat::Mrvb => "mrvb",
+            DocFormat::FrenchId => "french_id",
         }
     }
 
@@ -49,7 +64,7 @@ impl DocFormat {
     pub fn size_mm(self) -> (f32, f32) {
         match self {
             DocFormat::Td1 => (85.6, 54.0),
-            DocFormat::Td2 | DocFormat::Mrvb => (105.0, 74.0),
+            DocFormat::Td2 | DocFormat::Mrvb | DocFormat::FrenchId => (105.0, 74.0),
             DocFormat::Td3 => (125.0, 88.0),
             DocFormat::Mrva => (120.0, 80.0),
         }
@@ -59,13 +74,18 @@ impl DocFormat {
     pub fn mrz_shape(self) -> (usize, usize) {
         match self {
             DocFormat::Td1 => (3, 30),
-            DocFormat::Td2 | DocFormat::Mrvb => (2, 36),
+            DocFormat::Td2 | DocFormat::Mrvb | DocFormat::FrenchId => (2, 36),
             DocFormat::Td3 | DocFormat::Mrva => (2, 44),
         }
     }
 
-    /// Whether the document has two rendered sides (front without MRZ, back with it).
+    /// Whether the document has two rendered sides.
     pub fn has_back(self) -> bool {
+        matches!(self, DocFormat::Td1 | DocFormat::FrenchId)
+    }
+
+    /// Whether the MRZ is on the back (TD1 cards) rather than the front.
+    pub fn mrz_on_back(self) -> bool {
         matches!(self, DocFormat::Td1)
     }
 
@@ -75,6 +95,7 @@ impl DocFormat {
             DocFormat::Td1 | DocFormat::Td2 => "I",
             DocFormat::Td3 => "P",
             DocFormat::Mrva | DocFormat::Mrvb => "V",
+            DocFormat::FrenchId => "ID",
         }
     }
 }
@@ -232,7 +253,8 @@ pub struct SpecimenSpec {
     pub issuing_state: String,
     /// Nationality, ICAO code.
     pub nationality: String,
-    /// Document number, up to 9 characters `A–Z 0–9`.
+    /// Document number: 9 characters `A–Z 0–9` (the French card: 12, issue `YYMM`, department,
+    /// serial).
     pub document_number: String,
     /// Surname(s) as printed, with diacritics and original case.
     pub surname: String,
@@ -488,7 +510,7 @@ impl SpecimenSpec {
     /// assert_eq!(a, b);
     /// ```
     pub fn random<R: Rng + ?Sized>(rng: &mut R) -> Self {
-        let format = *DocFormat::ALL.choose(rng).unwrap_or(&DocFormat::Td3);
+        let format = *DocFormat::ICAO.choose(rng).unwrap_or(&DocFormat::Td3);
         Self::random_of(format, rng)
     }
 
@@ -500,9 +522,17 @@ impl SpecimenSpec {
 
     /// A random specimen of `format` whose holder is 18–85 and whose document is unexpired on `today`.
     pub fn random_valid_on<R: Rng + ?Sized>(format: DocFormat, today: Date, rng: &mut R) -> Self {
-        let pool = NAME_POOLS.choose(rng).unwrap_or(&NAME_POOLS[0]);
+        let french = format == DocFormat::FrenchId;
+        let pool = if french {
+            NAME_POOLS
+                .iter()
+                .find(|p| p.country == "FRA")
+                .unwrap_or(&NAME_POOLS[0])
+        } else {
+            NAME_POOLS.choose(rng).unwrap_or(&NAME_POOLS[0])
+        };
         let issuing_state = pool.country.to_owned();
-        let nationality = if rng.random_bool(0.1) {
+        let nationality = if rng.random_bool(0.1) && !french {
             COUNTRIES
                 .choose(rng)
                 .map_or_else(|| issuing_state.clone(), |c| c.0.to_owned())
@@ -531,18 +561,35 @@ impl SpecimenSpec {
         let today_n = today.day_number();
         let age_days = rng.random_range(18 * 366..85 * 365);
         let birth_date = Date::from_day_number(today_n - age_days).unwrap_or(FALLBACK_DATE);
-        let validity: u16 = if rng.random_bool(0.3) { 5 } else { 10 };
-        let min_issue = today.add_years(0).day_number() - i64::from(validity - 1) * 365;
-        let issue_n = rng.random_range(min_issue..today_n - 20);
+        let validity: u16 = if french {
+            15
+        } else if rng.random_bool(0.3) {
+            5
+        } else {
+            10
+        };
+        let min_issue = today.day_number() - i64::from(validity - 1) * 365;
+        // The French card was issued until August 2021.
+        let max_issue = if french {
+            (today_n - 20).min(Date::new(2021, 7, 31).unwrap_or(today).day_number())
+        } else {
+            today_n - 20
+        };
+        let issue_n = rng.random_range(min_issue..max_issue.max(min_issue + 1));
         let issue_date = Date::from_day_number(issue_n).unwrap_or(today);
         let expiry_date = issue_date.add_years(validity).previous_day();
         let sex = match rng.random_range(0..100) {
-            0..=2 => Sex::X,
+            0..=2 if !french => Sex::X,
+            0..=51 if french => Sex::M,
             3..=51 => Sex::M,
             _ => Sex::F,
         };
-        let document_number = random_document_number(rng);
-        let personal_number = if rng.random_bool(0.5) {
+        let document_number = if french {
+            french_card_number(issue_date, rng)
+        } else {
+            random_document_number(rng)
+        };
+        let personal_number = if rng.random_bool(0.5) && !french {
             // It must fit the MRZ field that carries it: 7 characters of TD2 optional data.
             let max = if format == DocFormat::Td2 { 7 } else { 11 };
             let len = rng.random_range(6..=max);
@@ -572,7 +619,11 @@ impl SpecimenSpec {
             labels: *LabelLanguage::ALL
                 .choose(rng)
                 .unwrap_or(&LabelLanguage::English),
-            date_style: *DateStyle::ALL.choose(rng).unwrap_or(&DateStyle::Dotted),
+            date_style: if french {
+                DateStyle::Dotted
+            } else {
+                *DateStyle::ALL.choose(rng).unwrap_or(&DateStyle::Dotted)
+            },
             font: *PrintedFont::ALL
                 .choose(rng)
                 .unwrap_or(&PrintedFont::DejavuSans),
@@ -606,7 +657,11 @@ impl SpecimenSpec {
         m.insert(Field::DateOfIssue, self.issue_date.printed(style));
         m.insert(Field::DateOfExpiry, self.expiry_date.printed(style));
         m.insert(Field::Authority, self.authority.clone());
-        if !matches!(self.format, DocFormat::Mrva | DocFormat::Mrvb) {
+        if matches!(self.format, DocFormat::FrenchId) {
+            m.remove(&Field::IssuingState);
+            m.remove(&Field::Nationality);
+            m.insert(Field::PlaceOfBirth, self.place_of_birth.clone());
+        } else if !matches!(self.format, DocFormat::Mrva | DocFormat::Mrvb) {
             m.insert(Field::PlaceOfBirth, self.place_of_birth.clone());
             if let Some(p) = &self.personal_number {
                 m.insert(Field::PersonalNumber, p.clone());
@@ -620,6 +675,18 @@ impl SpecimenSpec {
 }
 
 const FALLBACK_DATE: Date = crate::date::Y2K;
+
+/// `YYMM` of issue, a department (3 characters), a 5-digit serial.
+fn french_card_number<R: Rng + ?Sized>(issue: Date, rng: &mut R) -> String {
+    const DEPARTMENTS: [&str; 8] = ["750", "920", "130", "690", "2A0", "330", "974", "590"];
+    let dept = DEPARTMENTS.choose(rng).copied().unwrap_or("750");
+    format!(
+        "{:02}{:02}{dept}{:05}",
+        issue.year() % 100,
+        issue.month(),
+        rng.random_range(0..100_000)
+    )
+}
 
 fn random_document_number<R: Rng + ?Sized>(rng: &mut R) -> String {
     // National patterns: a letter then digits and letters mixed (German style), or two letters then digits.

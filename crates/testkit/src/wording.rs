@@ -13,6 +13,9 @@ pub fn label_text(lang: LabelLanguage, field: Field, format: DocFormat) -> &'sta
     use LabelLanguage as L;
     let passport = format == DocFormat::Td3;
     let visa = matches!(format, DocFormat::Mrva | DocFormat::Mrvb);
+    if format == DocFormat::FrenchId {
+        return french_card_label(field);
+    }
     match (lang, field) {
         (L::English, F::DocumentType) => "Type",
         (L::English, F::IssuingState) => "Code of issuing State",
@@ -85,11 +88,31 @@ pub fn label_text(lang: LabelLanguage, field: Field, format: DocFormat) -> &'sta
     }
 }
 
+/// The old French card is printed in French only.
+fn french_card_label(field: Field) -> &'static str {
+    match field {
+        Field::DocumentType => "Type",
+        Field::IssuingState => "Pays",
+        Field::DocumentNumber => "Carte nationale d'identité N°",
+        Field::Surname => "Nom",
+        Field::GivenNames => "Prénom(s)",
+        Field::Nationality => "Nationalité",
+        Field::DateOfBirth => "Né(e) le",
+        Field::Sex => "Sexe",
+        Field::PlaceOfBirth => "à",
+        Field::DateOfIssue => "Délivrée le",
+        Field::DateOfExpiry => "Carte valable jusqu'au",
+        Field::PersonalNumber => "N° personnel",
+        Field::Authority => "par",
+    }
+}
+
 /// The document title printed in the header.
 pub fn title_text(lang: LabelLanguage, format: DocFormat) -> &'static str {
     use DocFormat as D;
     use LabelLanguage as L;
     match (format, lang) {
+        (D::FrenchId, _) => "CARTE NATIONALE D'IDENTITÉ",
         (D::Td3, L::English) => "PASSPORT",
         (D::Td3, L::EnglishFrench) => "PASSPORT / PASSEPORT",
         (D::Td3, L::GermanEnglish) => "REISEPASS / PASSPORT",

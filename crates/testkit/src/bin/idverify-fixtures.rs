@@ -5,7 +5,7 @@ use anyhow::{Context, Result, bail};
 use clap::Parser;
 use idverify_testkit::rand::{Rng, SeedableRng};
 use idverify_testkit::{
-    ChaCha8Rng, Degradation, DegradeLevel, DocFormat, LabelRow, RenderOptions, SpecimenSpec,
+    ChaCha8Rng, Degradation, DegradeLevel, DocFormat, LabelRow, RenderOptions, Side, SpecimenSpec,
     degrade_mapped, encode_jpeg, render, render_without_mrz,
 };
 use std::fs;
@@ -27,7 +27,7 @@ struct Args {
     /// Degradation level: none, mild, medium, hard.
     #[arg(long, default_value = "none")]
     degrade: DegradeLevel,
-    /// Formats to cycle through, comma-separated (td1,td2,td3,mrva,mrvb); random if absent.
+    /// Formats to cycle through, comma-separated (td1,td2,td3,mrva,mrvb,french_id); random ICAO formats if absent.
     #[arg(long, value_delimiter = ',')]
     format: Vec<DocFormat>,
     /// Number of negative images (document-like, no MRZ) to add.
@@ -71,41 +71,32 @@ fn main() -> Result<()> {
         let specimen = render(&spec, &opts).with_context(|| format!("rendering document {n}"))?;
         let stem = format!("{n:04}_{}", spec.format);
         let ext = if args.png { "png" } else { "jpg" };
-        let front_name = format!("{stem}.{ext}");
-        let front = write_side(
-            &args,
-            &specimen.front,
-            &args.out.join(&front_name),
-            &mut rng,
-        )?;
         let note = format!(
             "{} seed {} doc {n}, degrade {:?}",
             spec.format, args.seed, args.degrade
         );
-        let mut sides = vec![
-            serde_json::json!({"image": front_name, "degradation": front.0, "transform": front.1}),
-        ];
-        match &specimen.back {
-            Some(back_img) => {
-                rows.push(LabelRow::card_front(
-                    front_name.clone(),
-                    &specimen.truth,
-                    format!("{note}, front of a card (no MRZ)"),
-                ));
-                let back_name = format!("{stem}_back.{ext}");
-                let back = write_side(&args, back_img, &args.out.join(&back_name), &mut rng)?;
-                rows.push(LabelRow::with_mrz(
-                    back_name.clone(),
-                    &specimen.truth,
-                    format!("{note}, back of a card"),
-                ));
-                sides.push(serde_json::json!({"image": back_name, "degradation": back.0, "transform": back.1}));
-            }
-            None => rows.push(LabelRow::with_mrz(
-                front_name.clone(),
+        let mut sides = Vec::new();
+        for side in [Side::Front, Side::Back] {
+            let Some(img) = specimen.image(side) else {
+                continue;
+            };
+            let name = match side {
+                Side::Front => format!("{stem}.{ext}"),
+                Side::Back => format!("{stem}_back.{ext}"),
+            };
+            let (degradation, transform) = write_side(&args, img, &args.out.join(&name), &mut rng)?;
+            let side_note = match (side, specimen.back.is_some()) {
+                (Side::Front, false) => note.clone(),
+                (Side::Front, true) => format!("{note}, front of a card"),
+                (Side::Back, _) => format!("{note}, back of a card"),
+            };
+            rows.push(LabelRow::for_side(
+                name.clone(),
                 &specimen.truth,
-                note,
-            )),
+                side,
+                side_note,
+            ));
+            sides.push(serde_json::json!({"image": name, "side": side, "degradation": degradation, "transform": transform}));
         }
         if args.truth {
             let doc = serde_json::json!({"truth": specimen.truth, "images": sides});
@@ -120,9 +111,10 @@ fn main() -> Result<()> {
         let ext = if args.png { "png" } else { "jpg" };
         let name = format!("neg{k:04}_{}.{ext}", spec.format);
         let side = write_side(&args, &specimen.front, &args.out.join(&name), &mut rng)?;
-        rows.push(LabelRow::with_mrz(
+        rows.push(LabelRow::for_side(
             name.clone(),
             &specimen.truth,
+            Side::Front,
             format!(
                 "negative: {} printed zone without MRZ, seed {} #{k}",
                 spec.format, args.seed
