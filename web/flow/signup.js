@@ -15,8 +15,9 @@
   var POLL_MS = 1000;
   var POLL_SLOW_MS = 90000;
   var LOCALES = ['en', 'fr'];
-  // Concern codes that mean "the photo could not be used": the person retakes it.
-  var RETAKE_CONCERN = /^(DC0(0[1-9]|1[0-9]))$/;
+  // Concern codes (docs/concerns.md) that a new photo can fix: MRZ not found, image too small,
+  // too blurred, glare over the MRZ. The person is asked for a retake with the concern's message.
+  var RETAKE_CONCERN = /^DC0(01|20|21|22)$/;
 
   var script = document.currentScript;
   var scriptBase = script && script.src ? new URL('..', script.src).href.replace(/\/$/, '') : '';

@@ -13,6 +13,7 @@ pub mod check;
 pub mod clock;
 pub mod config;
 pub mod error;
+pub mod flow;
 pub mod geo;
 pub mod ids;
 pub mod intake;

@@ -240,9 +240,14 @@ pub fn router(svc: Svc) -> Router {
     let upload_limit = svc.config.uploads.max_bytes.saturating_add(64 * 1024);
     let Api { router, .. } = api();
     router
+        .merge(crate::flow::routes())
         .fallback(no_route)
         .method_not_allowed_fallback(no_route)
         .layer(DefaultBodyLimit::max(upload_limit))
+        .layer(middleware::from_fn_with_state(
+            Arc::clone(&svc),
+            crate::flow::cors,
+        ))
         .layer(middleware::from_fn_with_state(Arc::clone(&svc), observe))
         .with_state(svc)
 }
@@ -575,7 +580,13 @@ async fn status(
     } else {
         "processing"
     };
-    let ocr = match svc.open_answer(&row)? {
+    let answer = svc.open_answer(&row)?;
+    // The reasons the flow may show the person (retake / decline screens), see flow.rs.
+    let concerns = answer
+        .as_ref()
+        .map(|a| crate::flow::person_facing_concerns(&a.data))
+        .unwrap_or_default();
+    let ocr = match answer {
         Some(answer) => serde_json::to_value(svc.callback(&row.id, &answer))
             .map_err(crate::error::ServerError::from)?,
         None => serde_json::Value::Null,
@@ -585,6 +596,7 @@ async fn status(
         "status": processing,
         "applicationStatus": row.decision,
         "ocr": ocr,
+        "concerns": concerns,
     }))
     .into_response())
 }

@@ -64,6 +64,17 @@ impl RunningServer {
         check: Arc<dyn DocumentCheck>,
         clock: Arc<dyn Clock>,
     ) -> Result<Self, ServerError> {
+        Self::start_with_routes(config, check, clock, axum::Router::new()).await
+    }
+
+    /// Starts the service with `extra` routes served beside the API (the demo integrator of
+    /// `idverify serve --demo`).
+    pub async fn start_with_routes(
+        config: Config,
+        check: Arc<dyn DocumentCheck>,
+        clock: Arc<dyn Clock>,
+        extra: axum::Router,
+    ) -> Result<Self, ServerError> {
         let listener = TcpListener::bind(config.listen)
             .await
             .map_err(|e| ServerError::Config(format!("cannot listen on {}: {e}", config.listen)))?;
@@ -112,6 +123,7 @@ impl RunningServer {
         tasks.spawn(run_key_refresh(Arc::clone(&svc), rx.clone()));
         tasks.spawn(run_audit_writer(Arc::clone(&svc), audit_rx, rx.clone()));
         let app = crate::routes::router(Arc::clone(&svc))
+            .merge(extra)
             .into_make_service_with_connect_info::<SocketAddr>();
         let mut http_rx = rx.clone();
         tasks.spawn(async move {

@@ -31,8 +31,17 @@ impl Backend {
 
     fn migrations(self) -> &'static [(i64, &'static str)] {
         match self {
-            Backend::Sqlite => &[(1, include_str!("../migrations/sqlite/0001_initial.sql"))],
-            Backend::Postgres => &[(1, include_str!("../migrations/postgres/0001_initial.sql"))],
+            Backend::Sqlite => &[
+                (1, include_str!("../migrations/sqlite/0001_initial.sql")),
+                (2, include_str!("../migrations/sqlite/0002_app_origins.sql")),
+            ],
+            Backend::Postgres => &[
+                (1, include_str!("../migrations/postgres/0001_initial.sql")),
+                (
+                    2,
+                    include_str!("../migrations/postgres/0002_app_origins.sql"),
+                ),
+            ],
         }
     }
 }
@@ -1116,4 +1125,60 @@ async fn insert_audit(
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+// ---- allowed origins of the browser flow (CORS, see flow.rs) ----
+
+impl Store {
+    /// The origins an application allows (normalised, see `flow::normalize_origin`).
+    pub async fn app_origins(&self, app_id: &str) -> Result<Vec<String>, ServerError> {
+        let rows = sqlx::query("SELECT origin FROM app_origins WHERE app_id = $1 ORDER BY origin")
+            .bind(app_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|r| get(r, "origin")).collect()
+    }
+
+    /// Replaces the origins an application allows; false when there is no such live app.
+    pub async fn set_app_origins(
+        &self,
+        app_id: &str,
+        origins: &[String],
+    ) -> Result<bool, ServerError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM app_origins WHERE app_id = $1")
+            .bind(app_id)
+            .execute(&mut *tx)
+            .await?;
+        let live = sqlx::query("SELECT id FROM applications WHERE id = $1 AND deleted_at IS NULL")
+            .bind(app_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if live.is_none() {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        for o in origins {
+            sqlx::query("INSERT INTO app_origins (app_id, origin) VALUES ($1, $2)")
+                .bind(app_id)
+                .bind(o)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Whether some live application allows `origin` (answers CORS preflights, which carry
+    /// no key).
+    pub async fn origin_allowed_by_any_app(&self, origin: &str) -> Result<bool, ServerError> {
+        let row = sqlx::query(
+            "SELECT o.app_id FROM app_origins o JOIN applications a ON a.id = o.app_id \
+             WHERE a.deleted_at IS NULL AND (o.origin = $1 OR o.origin = '*') LIMIT 1",
+        )
+        .bind(origin)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.is_some())
+    }
 }
