@@ -210,6 +210,8 @@ const LABELS: &[(PrintedField, &[&str])] = &[
             "GILTIG TILL",
             "GILTIG T O M",
             "SISTA GILTIGHETSDAG",
+            "UNTIL",
+            "VALID TO",
         ],
     ),
     (
@@ -235,6 +237,13 @@ const LABELS: &[(PrintedField, &[&str])] = &[
             "DATA WYDANIA",
             "UTFARDANDEDATUM",
             "UTFARDAT",
+            "VALID FROM",
+            "VALABLE DU",
+            "VALABLE A PARTIR DU",
+            "GULTIG AB",
+            "VALIDO DESDE",
+            "VALIDO DAL",
+            "GELDIG VANAF",
         ],
     ),
     (
@@ -283,7 +292,10 @@ const LABELS: &[(PrintedField, &[&str])] = &[
             "NO DO DOCUMENTO",
             "N DO DOCUMENTO",
             "N DO PASSAPORTE",
-            "PASSNUMMER",
+            "PASAPORTE N",
+            "PASAPORTE NO",
+            "PASAPORTE NUM",
+            "PASSEPORT N",
         ],
     ),
     (
@@ -307,6 +319,10 @@ const LABELS: &[(PrintedField, &[&str])] = &[
             "NIF",
             "NUMER PESEL",
             "PESEL",
+            "N PERSONNEL",
+            "NO PERSONNEL",
+            "PERSONLICHE NR",
+            "PERSONLICHE NUMMER",
             "NUMER OSOBISTY",
             "PERSONNUMMER",
             "IDENTIFICATIENUMMER",
@@ -401,6 +417,13 @@ const LABELS: &[(PrintedField, &[&str])] = &[
             "EYES",
             "YEUX",
             "COLOUR OF EYES",
+            "ISSUED IN",
+            "DELIVRE A",
+            "TYP",
+            "KODE",
+            "TIPO",
+            "CODIGO",
+            "ISSUING STATE",
         ],
     ),
 ];
@@ -598,7 +621,7 @@ fn read_value(field: PrintedField, text: &str, out: &mut PrintedFields) -> bool 
         },
         PrintedField::Nationality => {
             let letters = value.chars().filter(|c| c.is_alphabetic()).count();
-            if letters < 2 || value.chars().any(|c| c.is_ascii_digit()) {
+            if letters < 1 || value.chars().any(|c| c.is_ascii_digit()) {
                 return false;
             }
             out.nationality = Some(value);
@@ -666,9 +689,12 @@ fn candidates(lines: &[TextLine], labels: &[Option<LabelHit>], i: usize) -> Vec<
         }
         let hh = h.max(cand.h());
         let cand_mid = cand.y() + cand.h() / 2.0;
+        let label_mid = label.y() + label.h() / 2.0;
         let right_gap = cand.x() - (label.x() + label.w());
-        let same_row = cand_mid >= label.y() && cand_mid <= label.y() + label.h();
-        if same_row && right_gap >= -0.5 * hh && right_gap <= 6.0 * hh {
+        // Labels are often set smaller than values and aligned on a baseline, not a centre.
+        let overlap = (label.y() + label.h()).min(cand.y() + cand.h()) - label.y().max(cand.y());
+        let same_row = overlap > 0.0 && (cand_mid - label_mid).abs() <= 0.8 * hh;
+        if same_row && right_gap >= -0.5 * hh && right_gap <= 16.0 * hh {
             scored.push((right_gap.max(0.0) / 4.0, j));
             continue;
         }

@@ -64,16 +64,21 @@ impl PrintedDate {
         Date::new(year, self.month, self.day)
     }
 
-    /// The calendar date when the year has four digits, or else in the century of `like`
-    /// (the MRZ's reading of the same field), so that `82` next to `1982-12-12` is 1982.
+    /// The calendar date when the year has four digits, or else in the century that puts it
+    /// closest to `like` (the MRZ's reading of the same field), so that `82` next to
+    /// `1982-12-12` is 1982 and `61` next to `2005-01-25` is 1961.
     pub fn resolve_like(&self, like: Date) -> Option<Date> {
         match self.year {
             PrintedYear::Full(y) => Date::new(y, self.month, self.day),
-            PrintedYear::Short(yy) => Date::new(
-                like.year - like.year % 100 + u16::from(yy),
-                self.month,
-                self.day,
-            ),
+            PrintedYear::Short(yy) => {
+                let base = like.year - like.year % 100 + u16::from(yy);
+                let target = i32::from(like.year);
+                [base.checked_sub(100), Some(base), base.checked_add(100)]
+                    .into_iter()
+                    .flatten()
+                    .min_by_key(|y| (i32::from(*y) - target).abs())
+                    .and_then(|y| Date::new(y, self.month, self.day))
+            }
         }
     }
 
@@ -572,6 +577,14 @@ mod tests {
         assert!(short(10, 3, 65).matches(mrz));
         assert!(!short(10, 3, 22).matches(mrz));
         assert_eq!(short(10, 3, 22).resolve_like(mrz), Date::new(1922, 3, 10));
+        assert_eq!(
+            short(3, 2, 61).resolve_like(Date::new(2005, 1, 25).unwrap()),
+            Date::new(1961, 2, 3)
+        );
+        assert_eq!(
+            short(3, 2, 99).resolve_like(Date::new(2001, 1, 1).unwrap()),
+            Date::new(1999, 2, 3)
+        );
         assert_eq!(short(29, 2, 23).resolve_like(mrz), None);
     }
 
