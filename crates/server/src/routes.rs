@@ -8,6 +8,7 @@ use std::time::Instant;
 
 use axum::body::Bytes;
 use axum::extract::multipart::MultipartRejection;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, MatchedPath, Multipart, Path, Request, State};
 use axum::handler::Handler;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
@@ -72,6 +73,7 @@ pub struct RouteDoc {
 struct Api {
     router: Router<Svc>,
     docs: Vec<RouteDoc>,
+    upload_drain_limit: usize,
 }
 
 impl Api {
@@ -86,7 +88,16 @@ impl Api {
             Method::DELETE => MethodFilter::DELETE,
             _ => MethodFilter::PUT,
         };
-        self.router = self.router.route(doc.path, on(filter, handler));
+        // Uploads may carry more than the file limit so that an oversized file can be read to
+        // the end and answered with a clean 400 (a reset connection would lose the answer).
+        let limit = match doc.body {
+            Body::Upload => self.upload_drain_limit,
+            Body::None | Body::CreateJson => 64 * 1024,
+        };
+        self.router = self.router.route(
+            doc.path,
+            on(filter, handler).layer(DefaultBodyLimit::max(limit)),
+        );
         self.docs.push(doc);
         self
     }
@@ -95,11 +106,12 @@ impl Api {
 const ERR_403: (u16, &str) = (403, "Forbidden resource: key missing or invalid");
 const ERR_404: (u16, &str) = (404, "Verification not found");
 
-/// The route table.
-fn api() -> Api {
+/// The route table; uploads are read up to `upload_drain_limit` bytes.
+fn api(upload_drain_limit: usize) -> Api {
     let api = Api {
         router: Router::new(),
         docs: Vec::new(),
+        upload_drain_limit,
     };
     api.route(
         RouteDoc {
@@ -237,13 +249,11 @@ fn api() -> Api {
 
 /// The service's router.
 pub fn router(svc: Svc) -> Router {
-    let upload_limit = svc.config.uploads.max_bytes.saturating_add(64 * 1024);
-    let Api { router, .. } = api();
+    let Api { router, .. } = api(upload_drain_limit(svc.config.uploads.max_bytes));
     router
         .merge(crate::flow::routes())
         .fallback(no_route)
         .method_not_allowed_fallback(no_route)
-        .layer(DefaultBodyLimit::max(upload_limit))
         .layer(middleware::from_fn_with_state(
             Arc::clone(&svc),
             crate::flow::cors,
@@ -252,10 +262,18 @@ pub fn router(svc: Svc) -> Router {
         .with_state(svc)
 }
 
+/// How much of an upload body is read before the connection is given up: four times the file
+/// limit, at least the limit plus 1 MiB.
+fn upload_drain_limit(max_bytes: usize) -> usize {
+    max_bytes
+        .saturating_mul(4)
+        .max(max_bytes.saturating_add(1 << 20))
+}
+
 /// The OpenAPI 3.1 document of the route table.
 pub fn openapi_document() -> serde_json::Value {
     let mut paths = serde_json::Map::new();
-    for doc in api().docs {
+    for doc in api(0).docs {
         let params: Vec<serde_json::Value> = doc
             .path
             .split('/')
@@ -357,9 +375,12 @@ async fn create_verification(
     State(svc): State<Svc>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     let caller = svc.any_caller(&headers).await?;
+    let body = body.map_err(|e| {
+        ApiError::bad_request(format!("Unreadable request body: {}", e.body_text()))
+    })?;
     let req: CreateBody = if body.iter().all(u8::is_ascii_whitespace) {
         CreateBody::default()
     } else {
@@ -439,6 +460,9 @@ async fn upload_file(
     let limit = svc.config.uploads.max_bytes;
     let mut kind: Option<String> = None;
     let mut file: Option<Vec<u8>> = None;
+    // An oversized file is read to its end (up to the drain limit) and then refused, so the
+    // client gets its 400 instead of a reset connection.
+    let mut too_large: Option<usize> = None;
     while let Some(mut field) = multipart
         .next_field()
         .await
@@ -447,23 +471,23 @@ async fn upload_file(
         match field.name() {
             Some("kind") => {
                 let text = field.text().await.map_err(|e| multipart_error(&e, limit))?;
-                kind = Some(text.trim().to_owned());
+                kind = Some(text.trim().chars().take(40).collect());
             }
             Some("file") => {
                 let mut buf = Vec::new();
+                let mut seen = 0usize;
                 while let Some(chunk) = field
                     .chunk()
                     .await
                     .map_err(|e| multipart_error(&e, limit))?
                 {
-                    if buf.len() + chunk.len() > limit {
-                        return Err(IntakeError::TooLarge {
-                            size: buf.len() + chunk.len(),
-                            limit,
-                        }
-                        .into_api());
+                    seen = seen.saturating_add(chunk.len());
+                    if seen > limit {
+                        buf = Vec::new();
+                        too_large = Some(seen);
+                    } else {
+                        buf.extend_from_slice(&chunk);
                     }
-                    buf.extend_from_slice(&chunk);
                 }
                 file = Some(buf);
             }
@@ -475,6 +499,9 @@ async fn upload_file(
             }
             None => return Err(ApiError::bad_request("Multipart field without a name")),
         }
+    }
+    if let Some(size) = too_large {
+        return Err(IntakeError::TooLarge { size, limit }.into_api());
     }
     let kind = kind.ok_or_else(|| ApiError::bad_request("Missing multipart field kind"))?;
     let Some(kind) = KINDS.iter().copied().find(|k| *k == kind) else {
