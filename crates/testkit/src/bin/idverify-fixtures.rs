@@ -45,12 +45,32 @@ struct Args {
     /// Also write `<n>_<format>.truth.json` with the full ground truth (boxes included).
     #[arg(long)]
     truth: bool,
+    /// Draw documents valid on this day (YYYY-MM-DD) instead of 2026-01-01; a day years back
+    /// makes expired documents. Needs --format.
+    #[arg(long, value_parser = parse_day)]
+    valid_on: Option<idverify_testkit::Date>,
+}
+
+fn parse_day(s: &str) -> Result<idverify_testkit::Date, String> {
+    let mut parts = s.split('-').map(str::parse::<u16>);
+    match (parts.next(), parts.next(), parts.next(), parts.next()) {
+        (Some(Ok(y)), Some(Ok(m)), Some(Ok(d)), None) => idverify_testkit::Date::new(
+            y,
+            u8::try_from(m).unwrap_or(0),
+            u8::try_from(d).unwrap_or(0),
+        )
+        .ok_or_else(|| format!("{s:?} is not a calendar date")),
+        _ => Err(format!("{s:?} is not YYYY-MM-DD")),
+    }
 }
 
 fn main() -> Result<()> {
     let args = Args::parse();
     if args.count == 0 && args.negatives == 0 {
         bail!("nothing to do: --count and --negatives are both 0");
+    }
+    if args.valid_on.is_some() && args.format.is_empty() {
+        bail!("--valid-on needs --format");
     }
     fs::create_dir_all(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
     let opts = RenderOptions { dpi: args.dpi };
@@ -65,7 +85,10 @@ fn main() -> Result<()> {
                     .get(n as usize % len)
                     .copied()
                     .unwrap_or(DocFormat::Td3);
-                SpecimenSpec::random_of(format, &mut rng)
+                match args.valid_on {
+                    Some(day) => SpecimenSpec::random_valid_on(format, day, &mut rng),
+                    None => SpecimenSpec::random_of(format, &mut rng),
+                }
             }
         };
         let specimen = render(&spec, &opts).with_context(|| format!("rendering document {n}"))?;
