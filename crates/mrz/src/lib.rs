@@ -20,6 +20,9 @@
 
 mod check_digit;
 mod contract;
+mod correct;
+#[cfg(test)]
+mod correct_eval;
 pub mod countries;
 mod date;
 mod format;
@@ -33,6 +36,10 @@ mod transliterate;
 
 pub use check_digit::{Verdict, char_value, check_digit, check_digit_chars};
 pub use contract::{Checks, ContractMrz, ContractProblem, RawDates};
+pub use correct::{
+    AMBIGUITY_RATIO, Change, CharReading, Correction, Outcome, PLAIN_CONFUSION_PROBABILITY,
+    correct, correct_text,
+};
 pub use date::{Century, Date, MrzDate};
 pub use format::{CheckKind, Format};
 pub use generate::{GenerateError, MrzData, generate};
