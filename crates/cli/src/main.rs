@@ -4,7 +4,11 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod apps_cmd;
+mod demo;
+mod keys_cmd;
 mod mrz_cmd;
+mod serve_cmd;
 
 /// idverify: self-hostable identity-document verification.
 #[derive(Debug, Parser)]
@@ -19,11 +23,20 @@ struct Cli {
 enum Command {
     /// Parse MRZ text (lines as arguments, or one per line on stdin) and print it as JSON.
     Mrz(mrz_cmd::MrzArgs),
+    /// Run the verification service (HTTP API, workers, webhooks).
+    Serve(serve_cmd::ServeArgs),
+    /// Manage applications (tenants) and their keys.
+    Apps(apps_cmd::AppsArgs),
+    /// Manage the ES512 signing keys.
+    Keys(keys_cmd::KeysArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Mrz(args) => mrz_cmd::run(args),
+        Command::Serve(args) => serve_cmd::run(args, std::sync::Arc::new(serve_cmd::NoPipeline)),
+        Command::Apps(args) => apps_cmd::run(args),
+        Command::Keys(args) => keys_cmd::run(args),
     }
 }

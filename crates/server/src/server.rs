@@ -367,8 +367,14 @@ impl Admin {
     pub async fn rotate_signing_key(&self) -> Result<String, ServerError> {
         let keep = i64::from(self.config.retention_days).saturating_mul(DAY_MS) + DAY_MS;
         let now = self.clock.now_ms();
+        let existed = !self.store.signing_keys().await?.is_empty();
         let ring = KeyRing::load(self.store.clone(), self.sealer.clone(), keep, now).await?;
-        ring.rotate(now).await
+        if existed {
+            ring.rotate(now).await
+        } else {
+            // Loading created the first key: that is the new one.
+            Ok(ring.active()?.kid.clone())
+        }
     }
 
     /// The signing keys: `(kid, created_at, retired_at)`.

@@ -1,0 +1,141 @@
+//! `idverify serve`: loads the configuration (TOML file, `IDVERIFY_*` environment, flags),
+//! starts the service with the document check it is given, and runs until Ctrl-C or SIGTERM.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use idverify_server::config::ProcessEnv;
+use idverify_server::{
+    CheckError, CheckInput, CheckOutput, Config, DocumentCheck, RunningServer, SystemClock,
+};
+
+/// Arguments of `idverify serve`.
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// Address to listen on (default 127.0.0.1:3030; env IDVERIFY_LISTEN).
+    #[arg(long)]
+    pub listen: Option<SocketAddr>,
+    /// Directory for the SQLite database, images and key file (default ./data; env
+    /// IDVERIFY_DATA_DIR).
+    #[arg(long)]
+    pub data_dir: Option<PathBuf>,
+    /// TOML configuration file (env IDVERIFY_CONFIG); see docs/configuration.md.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Also serve the demo integrator at /demo (a shop page embedding the flow).
+    #[arg(long)]
+    pub demo: bool,
+}
+
+/// The configuration of a command: file and environment, then the flags.
+pub fn load_config(
+    config: Option<&std::path::Path>,
+    listen: Option<SocketAddr>,
+    data_dir: Option<PathBuf>,
+) -> Result<Config> {
+    let mut c = Config::load(config, &ProcessEnv).context("loading the configuration")?;
+    if let Some(l) = listen {
+        c.listen = l;
+    }
+    if let Some(d) = data_dir {
+        c.data_dir = d;
+    }
+    Ok(c)
+}
+
+/// Structured logs on stderr; `IDVERIFY_LOG` = `error`, `warn`, `info` (default), `debug`.
+pub fn init_logging() {
+    let level = match std::env::var("IDVERIFY_LOG").as_deref() {
+        Ok("error") => tracing::Level::ERROR,
+        Ok("warn") => tracing::Level::WARN,
+        Ok("debug") => tracing::Level::DEBUG,
+        Ok("trace") => tracing::Level::TRACE,
+        _ => tracing::Level::INFO,
+    };
+    let _ = tracing_subscriber::fmt()
+        .with_max_level(level)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .try_init();
+}
+
+/// Stands in where no document-reading pipeline is linked: every verification ends `failed`
+/// (the results call answers 400 "Error verifying application"), never a made-up decision.
+#[derive(Debug, Default)]
+pub struct NoPipeline;
+
+impl DocumentCheck for NoPipeline {
+    fn check(&self, _input: &CheckInput) -> Result<CheckOutput, CheckError> {
+        Err(CheckError(
+            "no document-reading pipeline is linked into this binary".into(),
+        ))
+    }
+}
+
+/// Runs `idverify serve` with `check` as the document check.
+pub fn run(args: ServeArgs, check: Arc<dyn DocumentCheck>) -> ExitCode {
+    init_logging();
+    match serve(args, check) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("idverify serve: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn serve(args: ServeArgs, check: Arc<dyn DocumentCheck>) -> Result<()> {
+    let config = load_config(args.config.as_deref(), args.listen, args.data_dir)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    runtime.block_on(async move {
+        let demo = if args.demo {
+            let keys = crate::demo::load_or_create_keys(&config).await?;
+            Some(crate::demo::Demo::new(keys))
+        } else {
+            None
+        };
+        let extra = match &demo {
+            Some(d) => crate::demo::router(Arc::clone(d)),
+            None => axum::Router::new(),
+        };
+        let server = RunningServer::start_with_routes(config, check, Arc::new(SystemClock), extra)
+            .await
+            .context("starting the service")?;
+        if let Some(d) = &demo {
+            d.connect(&server.service.public_base)?;
+            eprintln!("demo shop: {}/demo", server.service.public_base);
+        }
+        eprintln!("idverify listening on http://{}", server.addr);
+        server.run_until(shutdown_signal()).await;
+        Ok(())
+    })
+}
+
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(_) => {
+                    let _ = tokio::signal::ctrl_c().await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
