@@ -461,44 +461,93 @@ fn spanned_words(folded: &[char]) -> Vec<(String, usize, usize)> {
     words
 }
 
-/// Whether an OCR'd word reads as a label word: equal, or one edit away for long words.
+/// A label word as an OCR may misread it, normalised: digits that stand for letters (`D0CUMENT`)
+/// and the letter pairs read for one letter (`SURNAME` read `SUMAME`).
+fn label_key(word: &str) -> Vec<char> {
+    let mapped: String = word
+        .chars()
+        .map(|c| match c {
+            '0' => 'O',
+            '1' => 'I',
+            '5' => 'S',
+            '8' => 'B',
+            other => other,
+        })
+        .collect();
+    mapped
+        .replace("RN", "M")
+        .replace("VV", "W")
+        .chars()
+        .collect()
+}
+
+/// Whether an OCR'd word reads as a label word: equal after [`label_key`], or one edit away
+/// for words of six letters and more, two for words of ten and more.
 fn word_matches(read: &str, label: &str) -> bool {
     if read == label {
         return true;
     }
-    let (a, b): (Vec<char>, Vec<char>) = (read.chars().collect(), label.chars().collect());
-    b.len() >= 6 && edit_distance_at_most_one(&a, &b)
-}
-
-fn edit_distance_at_most_one(a: &[char], b: &[char]) -> bool {
-    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    if long.len() - short.len() > 1 {
+    if read.chars().all(|c| c.is_ascii_digit()) {
         return false;
     }
-    let prefix = short.iter().zip(long).take_while(|(x, y)| x == y).count();
-    let rest_short = short.get(prefix..).unwrap_or(&[]);
-    if short.len() == long.len() {
-        // One substitution.
-        rest_short.get(1..).unwrap_or(&[]) == long.get(prefix + 1..).unwrap_or(&[])
-    } else {
-        // One insertion in the longer.
-        rest_short == long.get(prefix + 1..).unwrap_or(&[])
-    }
+    let (a, b) = (label_key(read), label_key(label));
+    let allowed = match b.len() {
+        0..=5 => 0,
+        6..=9 => 1,
+        _ => 2,
+    };
+    edit_distance(&a, &b, allowed).is_some()
 }
 
-/// The longest label phrase starting at word `k`: its field and how many words it takes.
+/// Levenshtein distance when it is at most `max`.
+fn edit_distance(a: &[char], b: &[char], max: usize) -> Option<usize> {
+    if a.len().abs_diff(b.len()) > max {
+        return None;
+    }
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev
+                .get(j)
+                .copied()
+                .unwrap_or(usize::MAX)
+                .saturating_add(usize::from(ca != cb));
+            let del = prev
+                .get(j + 1)
+                .copied()
+                .unwrap_or(usize::MAX)
+                .saturating_add(1);
+            let ins = cur.get(j).copied().unwrap_or(usize::MAX).saturating_add(1);
+            if let Some(slot) = cur.get_mut(j + 1) {
+                *slot = sub.min(del).min(ins);
+            }
+        }
+        prev = cur;
+    }
+    prev.last().copied().filter(|d| *d <= max)
+}
+
+/// The longest label phrase starting at word `k`: its field and how many words it takes. A
+/// phrase is compared whole (`DATE OF BRTH` is one edit from `DATE OF BIRTH`).
 fn label_at(words: &[(String, usize, usize)], k: usize) -> Option<(PrintedField, usize)> {
     let mut best: Option<(PrintedField, usize)> = None;
     for (field, phrases) in LABELS {
         for phrase in *phrases {
-            let parts: Vec<&str> = phrase.split(' ').collect();
-            let fits = parts.iter().enumerate().all(|(n, part)| {
-                words
-                    .get(k + n)
-                    .is_some_and(|(w, _, _)| word_matches(w, part))
-            });
-            if fits && best.is_none_or(|(_, len)| parts.len() > len) {
-                best = Some((*field, parts.len()));
+            let n = phrase.split(' ').count();
+            if best.is_some_and(|(_, len)| len >= n) {
+                continue;
+            }
+            let Some(read) = words.get(k..k + n) else {
+                continue;
+            };
+            let read = read
+                .iter()
+                .map(|(w, _, _)| w.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
+            if word_matches(&read, phrase) {
+                best = Some((*field, n));
             }
         }
     }
@@ -776,5 +825,276 @@ fn is_filled(out: &PrintedFields, field: PrintedField) -> bool {
         PrintedField::Sex => out.sex.is_some(),
         PrintedField::Nationality => out.nationality.is_some(),
         PrintedField::Other => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::printed_date::PrintedYear;
+    use proptest::prelude::*;
+
+    fn line(text: &str, x: f32, y: f32, w: f32, h: f32) -> TextLine {
+        TextLine::new(text, (x, y, w, h))
+    }
+
+    fn date(day: u8, month: u8, year: u16) -> Option<PrintedDate> {
+        Some(PrintedDate {
+            day,
+            month,
+            year: PrintedYear::Full(year),
+        })
+    }
+
+    /// The Dutch identity card of the guide: bilingual labels, values below.
+    #[test]
+    fn dutch_card_values_below_bilingual_labels() {
+        let lines = [
+            line("KONINKRIJK DER NEDERLANDEN", 200.0, 10.0, 400.0, 22.0),
+            line("IDENTITEITSKAART", 200.0, 36.0, 200.0, 16.0),
+            line("Naam / Surname", 300.0, 70.0, 110.0, 10.0),
+            line("De Bruijn", 300.0, 83.0, 120.0, 18.0),
+            line("Voornamen / Given names", 300.0, 110.0, 170.0, 10.0),
+            line("Willeke Liselotte", 301.0, 123.0, 200.0, 18.0),
+            line("Geboortedatum / Date of birth", 300.0, 150.0, 200.0, 10.0),
+            line("10 MAA/MAR 1965", 300.0, 163.0, 170.0, 18.0),
+            line("Geboorteplaats / Place of birth", 520.0, 150.0, 200.0, 10.0),
+            line("Specimen", 521.0, 163.0, 100.0, 18.0),
+            line("Geslacht / Sex", 300.0, 190.0, 100.0, 10.0),
+            line("V/F", 300.0, 203.0, 30.0, 18.0),
+            line("Nationaliteit / Nationality", 420.0, 190.0, 180.0, 10.0),
+            line("Nederlandse", 421.0, 203.0, 120.0, 18.0),
+            line("Documentnummer / Document no", 300.0, 230.0, 200.0, 10.0),
+            line("SPECI2021", 300.0, 243.0, 120.0, 18.0),
+            line("Vervaldatum / Date of expiry", 520.0, 230.0, 200.0, 10.0),
+            line("02.08.2031", 520.0, 243.0, 120.0, 18.0),
+            line("Persoonsnummer / Personal no", 300.0, 270.0, 200.0, 10.0),
+            line("999999990", 300.0, 283.0, 120.0, 18.0),
+        ];
+        let p = extract_printed(&lines);
+        assert_eq!(p.surname.as_deref(), Some("De Bruijn"));
+        assert_eq!(p.given_names.as_deref(), Some("Willeke Liselotte"));
+        assert_eq!(p.place_of_birth.as_deref(), Some("Specimen"));
+        assert_eq!(p.sex, Some(Sex::Female));
+        assert_eq!(p.nationality.as_deref(), Some("Nederlandse"));
+        assert_eq!(p.document_number.as_deref(), Some("SPECI2021"));
+        assert_eq!(p.personal_number.as_deref(), Some("999999990"));
+        assert_eq!(p.expiry_date, date(2, 8, 2031));
+        // `MAA` is no month in any table: the birth date is not made up.
+        assert_eq!(p.birth_date, date(10, 3, 1965));
+    }
+
+    #[test]
+    fn numbered_labels_with_values_on_the_same_line() {
+        let lines = [
+            line("1. Nazwisko / Surname: KOWALSKA", 10.0, 10.0, 300.0, 12.0),
+            line(
+                "2. Imiona / Given names: Anna Łucja",
+                10.0,
+                30.0,
+                300.0,
+                12.0,
+            ),
+            line(
+                "3. Data urodzenia / Date of birth 05.11.1990",
+                10.0,
+                50.0,
+                300.0,
+                12.0,
+            ),
+            line("4a. Płeć / Sex K/F", 10.0, 70.0, 300.0, 12.0),
+            line(
+                "4b. Data ważności / Date of expiry 14 GRU/DEC 2030",
+                10.0,
+                90.0,
+                300.0,
+                12.0,
+            ),
+            line(
+                "5. Obywatelstwo / Nationality POLSKIE",
+                10.0,
+                110.0,
+                300.0,
+                12.0,
+            ),
+        ];
+        let p = extract_printed(&lines);
+        assert_eq!(p.surname.as_deref(), Some("KOWALSKA"));
+        assert_eq!(p.given_names.as_deref(), Some("Anna Łucja"));
+        assert_eq!(p.birth_date, date(5, 11, 1990));
+        assert_eq!(p.sex, Some(Sex::Female));
+        assert_eq!(p.expiry_date, date(14, 12, 2030));
+        assert_eq!(p.nationality.as_deref(), Some("POLSKIE"));
+    }
+
+    #[test]
+    fn values_in_a_box_to_the_right() {
+        let lines = [
+            line("Efternamn / Surname", 10.0, 10.0, 120.0, 8.0),
+            line("Ödegård", 200.0, 6.0, 80.0, 14.0),
+            line("Förnamn / Given names", 10.0, 40.0, 130.0, 8.0),
+            line("Åsa Märta", 200.0, 36.0, 90.0, 14.0),
+            line("Födelsedatum / Date of birth", 10.0, 70.0, 160.0, 8.0),
+            line("1975-12-06", 200.0, 66.0, 90.0, 14.0),
+            line("Kön / Sex", 10.0, 100.0, 60.0, 8.0),
+            line("K", 200.0, 96.0, 10.0, 14.0),
+        ];
+        let p = extract_printed(&lines);
+        assert_eq!(p.surname.as_deref(), Some("Ödegård"));
+        assert_eq!(p.given_names.as_deref(), Some("Åsa Märta"));
+        assert_eq!(p.birth_date, date(6, 12, 1975));
+        assert_eq!(p.sex, Some(Sex::Female));
+    }
+
+    #[test]
+    fn every_label_language_for_the_birth_date() {
+        for label in [
+            "Date of birth",
+            "Date de naissance",
+            "Fecha de nacimiento",
+            "Geburtsdatum",
+            "Data di nascita",
+            "Geboortedatum",
+            "Data de nascimento",
+            "Data urodzenia",
+            "Födelsedatum",
+            "DATE OF BIRTH",
+            "date of birth",
+            "Né(e) le",
+        ] {
+            let lines = [line(&format!("{label} 12/12/1982"), 0.0, 0.0, 300.0, 12.0)];
+            assert_eq!(
+                extract_printed(&lines).birth_date,
+                date(12, 12, 1982),
+                "{label}"
+            );
+        }
+    }
+
+    #[test]
+    fn ocr_noise_in_labels_and_values() {
+        let lines = [
+            line("Sumame / N0m", 10.0, 10.0, 100.0, 10.0),
+            line("Martin", 10.0, 22.0, 60.0, 14.0),
+            line("Date of brth", 10.0, 50.0, 100.0, 10.0),
+            line("1O.O3.1965", 10.0, 62.0, 90.0, 14.0),
+            line("Natlonality", 10.0, 90.0, 100.0, 10.0),
+            line("FRA", 10.0, 102.0, 40.0, 14.0),
+        ];
+        let p = extract_printed(&lines);
+        assert_eq!(p.surname.as_deref(), Some("Martin"));
+        assert_eq!(p.birth_date, date(10, 3, 1965));
+        assert_eq!(p.nationality.as_deref(), Some("FRA"));
+    }
+
+    #[test]
+    fn a_value_below_another_label_is_not_taken() {
+        // The surname is missing; the given names' value must not become the surname.
+        let lines = [
+            line("Surname", 10.0, 10.0, 60.0, 10.0),
+            line("Given names", 10.0, 26.0, 80.0, 10.0),
+            line("Anna", 10.0, 38.0, 40.0, 14.0),
+        ];
+        let p = extract_printed(&lines);
+        assert_eq!(p.surname, None);
+        assert_eq!(p.given_names.as_deref(), Some("Anna"));
+    }
+
+    #[test]
+    fn mrz_lines_and_labels_are_never_values() {
+        let lines = [
+            line("Surname", 10.0, 10.0, 60.0, 10.0),
+            line(
+                "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
+                10.0,
+                24.0,
+                400.0,
+                14.0,
+            ),
+            line("Date of birth", 10.0, 60.0, 60.0, 10.0),
+            line("Authority", 10.0, 74.0, 60.0, 10.0),
+        ];
+        let p = extract_printed(&lines);
+        assert!(p.is_empty(), "{p:?}");
+    }
+
+    #[test]
+    fn lines_without_boxes_read_in_order() {
+        let lines = [
+            TextLine::new("Nom / Surname", (0.0, 0.0, 0.0, 0.0)),
+            TextLine::new("Dupont", (0.0, 0.0, 0.0, 0.0)),
+            TextLine::new("Sexe / Sex", (0.0, 0.0, 0.0, 0.0)),
+            TextLine::new("M", (0.0, 0.0, 0.0, 0.0)),
+        ];
+        let p = extract_printed(&lines);
+        assert_eq!(p.surname.as_deref(), Some("Dupont"));
+        assert_eq!(p.sex, Some(Sex::Male));
+    }
+
+    #[test]
+    fn dates_in_every_printed_form_under_a_label() {
+        for (text, want) in [
+            ("12.12.1982", date(12, 12, 1982)),
+            ("12 12 1982", date(12, 12, 1982)),
+            ("12 DEC 1982", date(12, 12, 1982)),
+            ("1982-12-12", date(12, 12, 1982)),
+            ("12/12/1982", date(12, 12, 1982)),
+            ("12 Dezember 1982", date(12, 12, 1982)),
+            ("12 dic 1982", date(12, 12, 1982)),
+        ] {
+            let lines = [
+                line("Date of expiry / Date d'expiration", 0.0, 0.0, 200.0, 10.0),
+                line(text, 0.0, 12.0, 100.0, 14.0),
+            ];
+            assert_eq!(extract_printed(&lines).expiry_date, want, "{text}");
+        }
+        let lines = [
+            line("Date of expiry", 0.0, 0.0, 200.0, 10.0),
+            line("12 DEC/DÉC 82", 0.0, 12.0, 100.0, 14.0),
+        ];
+        let d = extract_printed(&lines).expiry_date.unwrap();
+        assert_eq!((d.day, d.month, d.year), (12, 12, PrintedYear::Short(82)));
+    }
+
+    #[test]
+    fn edit_distance_bounds() {
+        let c = |s: &str| s.chars().collect::<Vec<_>>();
+        assert_eq!(edit_distance(&c("KITTEN"), &c("SITTING"), 3), Some(3));
+        assert_eq!(edit_distance(&c("KITTEN"), &c("SITTING"), 2), None);
+        assert!(word_matches("NATIONALITV", "NATIONALITY"));
+        assert!(!word_matches("NOME", "NOM"));
+        assert!(!word_matches("123456", "SURNAME"));
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics(
+            texts in proptest::collection::vec("\\PC{0,40}", 0..12),
+            boxes in proptest::collection::vec((any::<f32>(), any::<f32>(), any::<f32>(), any::<f32>()), 12),
+        ) {
+            let lines: Vec<TextLine> = texts
+                .iter()
+                .zip(&boxes)
+                .map(|(t, b)| TextLine::new(t.clone(), *b))
+                .collect();
+            let _ = extract_printed(&lines);
+        }
+
+        #[test]
+        fn never_panics_on_label_soup(
+            picks in proptest::collection::vec((0usize..40, 0usize..3, -50f32..500.0, -50f32..500.0), 0..16),
+        ) {
+            let words = ["Surname", "Nom", "Date of birth", "12.12.1982", "Sex", "F", "/", "1.",
+                "Given names", "Anna", "Document No.", "L898902C3", "Nationality", "UTO",
+                "Date of expiry", "12 DEC 82", "<<<", "Place of birth", "Zenith", ":"];
+            let lines: Vec<TextLine> = picks
+                .iter()
+                .map(|(w, n, x, y)| {
+                    let text = (0..=*n).map(|k| words[(w + k) % words.len()]).collect::<Vec<_>>().join(" ");
+                    TextLine::new(text, (*x, *y, 80.0, 12.0))
+                })
+                .collect();
+            let _ = extract_printed(&lines);
+        }
     }
 }

@@ -679,3 +679,94 @@ fn the_result_serialises_to_the_contract_shape() {
     assert_eq!(v["documentDataChecking"][0]["category"], "Document number");
     assert_eq!(v["mrz"]["format"], "TD1");
 }
+
+mod properties {
+    use super::*;
+    use idverify_check::concerns::CATALOGUE;
+    use proptest::prelude::*;
+
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<";
+    const SOUP: [&str; 22] = [
+        "Surname",
+        "Nom",
+        "Date of birth",
+        "12.12.1982",
+        "Sex",
+        "F",
+        "/",
+        "1.",
+        "Given names",
+        "Anna",
+        "Document No.",
+        "L898902C3",
+        "Nationality",
+        "UTO",
+        "Date of expiry",
+        "12 DEC 82",
+        "<<<",
+        "Place of birth",
+        "Zenith",
+        ":",
+        "Eriksson",
+        "10 MAR 2040",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        /// Whatever is read, the assessment holds together: the roll-up is worst-of, the
+        /// summary leads and counts, every code is in the catalogue.
+        #[test]
+        fn the_assessment_is_always_consistent(
+            corruptions in proptest::collection::vec((0usize..2, 0usize..44, 0usize..37), 0..4),
+            picks in proptest::collection::vec((0usize..22, 0usize..3, 0f32..400.0, 0f32..400.0), 0..14),
+            has_mrz in any::<bool>(),
+            sharpness in 0f64..200.0,
+            side in 100u32..2000,
+            glare in 0f64..1.0,
+        ) {
+            let d = anna();
+            let mut lines = mrz_lines(&d);
+            for (l, c, a) in corruptions {
+                let ch = ALPHABET[a] as char;
+                lines[l].replace_range(c..c + 1, &ch.to_string());
+            }
+            let printed: Vec<TextLine> = picks
+                .iter()
+                .map(|(w, n, x, y)| {
+                    let text = (0..=*n).map(|k| SOUP[(w + k) % SOUP.len()]).collect::<Vec<_>>().join(" ");
+                    TextLine::new(text, (*x, *y, 90.0, 12.0))
+                })
+                .collect();
+            let input = CheckInput {
+                front: SideInput {
+                    lines: printed,
+                    mrz: has_mrz.then(|| parse(&lines, today()).unwrap()),
+                    quality: Some(ImageQuality { width: side, height: side * 2 / 3, sharpness, glare_over_mrz: glare }),
+                },
+                back: None,
+            };
+            let a = run(&input);
+            let concerns = &a.results.concerns;
+            prop_assert_eq!(a.results.status, a.check.status);
+            prop_assert_eq!(a.results.status, Decision::worst(concerns.iter().map(|c| c.status)));
+            for c in concerns {
+                prop_assert!(CATALOGUE.iter().any(|e| e.id == c.id), "{}", c.id);
+                prop_assert_eq!(c.service.as_str(), "doc-check");
+                prop_assert!(c.status != Decision::Approved && c.status != Decision::Pending);
+            }
+            if concerns.is_empty() {
+                prop_assert_eq!(a.check.comment.as_str(), "No issues found.");
+                prop_assert_eq!(a.results.status, Decision::Approved);
+            } else {
+                prop_assert_eq!(concerns[0].id.as_str(), "DC023");
+                prop_assert_eq!(&concerns[0].message, &a.check.comment);
+                prop_assert_eq!(concerns[0].status, Decision::worst(concerns[1..].iter().map(|c| c.status)));
+                prop_assert!(concerns[1..].iter().all(|c| c.id != "DC023"));
+                let n: usize = a.check.comment.trim_start_matches("Found ").trim_end_matches(" issue(s).").parse().unwrap();
+                prop_assert!(n >= concerns.len() - 1);
+            }
+            prop_assert_eq!(a.mrz.is_some(), has_mrz);
+        }
+    }
+}
