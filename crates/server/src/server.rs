@@ -250,7 +250,7 @@ async fn run_audit_writer(
 }
 
 /// The keys of a new application, shown once.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Clone, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NewApp {
     /// App id.
@@ -259,6 +259,14 @@ pub struct NewApp {
     pub publishable_key: String,
     /// `sk_…`.
     pub secret_key: String,
+}
+
+impl std::fmt::Debug for NewApp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewApp")
+            .field("app_id", &self.app_id)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Administrative operations on the store (the CLI's `apps` and `keys` commands).

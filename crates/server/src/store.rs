@@ -754,6 +754,7 @@ impl Store {
     pub async fn finish_job(
         &self,
         id: &str,
+        worker: &str,
         outcome: JobOutcome,
         now: i64,
     ) -> Result<bool, ServerError> {
@@ -804,25 +805,37 @@ impl Store {
             insert_audit(&mut tx, id, now, event, "system", decision).await?;
         }
         sqlx::query(
-            "UPDATE jobs SET state = 'done', finished_at = $2, locked_by = NULL, \
+            "UPDATE jobs SET state = 'done', finished_at = $2, locked_by = $3, \
              locked_until = NULL WHERE verification_id = $1",
         )
         .bind(id)
         .bind(now)
+        .bind(worker)
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
         Ok(n == 1)
     }
 
-    /// A job's claim count (tests and diagnostics).
-    pub async fn job_attempts(&self, id: &str) -> Result<Option<(String, i64)>, ServerError> {
-        let row = sqlx::query("SELECT state, attempts FROM jobs WHERE verification_id = $1")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.map(|r| Ok((get(&r, "state")?, get(&r, "attempts")?)))
-            .transpose()
+    /// A job's state, claim count and the worker that holds or finished it (tests and
+    /// diagnostics).
+    pub async fn job_attempts(
+        &self,
+        id: &str,
+    ) -> Result<Option<(String, i64, Option<String>)>, ServerError> {
+        let row =
+            sqlx::query("SELECT state, attempts, locked_by FROM jobs WHERE verification_id = $1")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+        row.map(|r| {
+            Ok((
+                get(&r, "state")?,
+                get(&r, "attempts")?,
+                get(&r, "locked_by")?,
+            ))
+        })
+        .transpose()
     }
 
     /// Counts of jobs by state (for `/metrics`).

@@ -51,7 +51,7 @@ async fn process(svc: &Arc<Service>, worker: &str, job: ClaimedJob) {
     match result {
         Ok(outcome) => {
             let failed = matches!(outcome, JobOutcome::Failed { .. });
-            match svc.store.finish_job(&id, outcome, svc.now()).await {
+            match svc.store.finish_job(&id, worker, outcome, svc.now()).await {
                 Ok(wrote) => {
                     if wrote {
                         let counter = if failed {
@@ -78,7 +78,7 @@ async fn process(svc: &Arc<Service>, worker: &str, job: ClaimedJob) {
                 let outcome = failed_outcome(svc, &id);
                 match outcome {
                     Ok(o) => {
-                        let _ = svc.store.finish_job(&id, o, svc.now()).await;
+                        let _ = svc.store.finish_job(&id, worker, o, svc.now()).await;
                     }
                     Err(e) => tracing::error!(error = %e, "cannot mark failed"),
                 }

@@ -41,6 +41,8 @@ mod flow;
 mod keys;
 #[path = "api/privacy.rs"]
 mod privacy;
+#[path = "api/restart.rs"]
+mod restart;
 #[path = "api/support.rs"]
 mod support;
 #[path = "api/webhooks.rs"]
