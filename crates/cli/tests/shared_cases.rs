@@ -293,3 +293,72 @@ fn agrees_with_shared_check_digit_vectors() {
     println!("{} check-digit vectors", cases.len());
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// The peer's `autocorrect` cases, through `idverify_mrz::correct_text` (the library's
+/// correction; `idverify mrz` itself reports text as given): the corrected reading must be valid
+/// and carry the peer's expected fields.
+#[test]
+fn corrects_the_peer_autocorrect_cases() {
+    let Some(dir) = shared_data() else {
+        println!("skipped: ../shared/data not present");
+        return;
+    };
+    let text = std::fs::read_to_string(dir.join("mrz-cases.json")).unwrap();
+    let cases: Vec<Value> = serde_json::from_str(&text).unwrap();
+    let today = idverify_mrz::Date::new(2026, 1, 1).unwrap();
+    let mut failures = Vec::new();
+    let mut seen = 0;
+    for case in cases
+        .iter()
+        .filter(|c| c["options"]["autocorrect"].as_bool() == Some(true))
+    {
+        seen += 1;
+        let id = case["id"].as_str().unwrap();
+        let lines: Vec<&str> = case["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l.as_str().unwrap())
+            .collect();
+        let Some(fixed) = idverify_mrz::correct_text(&lines, today) else {
+            failures.push(format!("{id}: no MRZ shape"));
+            continue;
+        };
+        let json = serde_json::to_value(fixed.mrz.to_contract()).unwrap();
+        let format = case["format"].as_str().unwrap();
+        if !fixed.valid {
+            failures.push(format!(
+                "{id}: not valid after correction: {:?}",
+                fixed.lines
+            ));
+        }
+        for (peer_key, value) in case["expected"].as_object().into_iter().flatten() {
+            let (Some(want), Some(key)) = (value.as_str(), our_key(format, peer_key)) else {
+                continue;
+            };
+            let want = if peer_key == "sex" {
+                sex_word(want)
+            } else {
+                want
+            };
+            let ours = lookup(&json, key)
+                .and_then(Value::as_str)
+                .unwrap_or("<absent>");
+            let french_serial = format == "FRENCH_NATIONAL_ID"
+                && peer_key == "documentNumber"
+                && ours.ends_with(want);
+            let overflow = peer_key == "optional1"
+                && json["documentNumber"].as_str().is_some_and(|n| n.len() > 9);
+            if ours != want && !french_serial && !overflow {
+                failures.push(format!("{id}: {key} {ours:?} vs peer {want:?}"));
+            }
+        }
+        println!(
+            "{id}: {} change(s), valid={}",
+            fixed.changes.len(),
+            fixed.valid
+        );
+    }
+    println!("{seen} autocorrect cases");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
