@@ -4,6 +4,25 @@
 //! with a list of problems rather than stopping at the first; only text that is no MRZ of any
 //! format is an `Err`.
 //!
+//! Decisions worth knowing:
+//! - **Format** comes from the shape: line count and lengths, `V` for visas, `IDFRA` (or a digit
+//!   in the last 6 columns of line 1) for the French card; see [`Format::detect`].
+//! - **No MRZ** ([`NotMrz`]): no line, a shape no format has, or a line of which a quarter or
+//!   more is outside `A–Z 0–9 <` (lower case, prose). Fewer stray characters are field errors.
+//! - **Valid** ([`Mrz::is_valid`]): every check digit holds and no field has an error. A
+//!   well-formed code missing from the ICAO list (`countries`) is a *warning*, as is a date given
+//!   as unknown (`<<` pairs); neither makes the MRZ invalid. A date that is no day (month 13) is
+//!   an error and its ISO form is `""` (the raw characters stay in `raw`).
+//! - **Lenient where documents are**: a `<` check digit over an all-`<` field holds; `D<<` is
+//!   Germany; one- and two-letter document codes; a TD1/TD2 number longer than 9 continues in
+//!   the optional data, its check digit accepted computed with or without the `<` of the
+//!   check-digit position (Belgian cards use both).
+//! - **Names**: split at the first `<<`; `<` becomes a space; runs of fillers collapse.
+//! - **French card**: the document number is the 12 characters its check digit covers (issue
+//!   `YYMM`, department, serial); the administrative code goes to `optional_data`.
+//! - **Swiss licence**: number + language code as document number, PIN as personal number,
+//!   version as optional data, language code as second optional data.
+//!
 //! ```
 //! use idverify_mrz::{parse, Date};
 //! let today = Date::new(2026, 11, 27).unwrap();

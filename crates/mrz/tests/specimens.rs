@@ -302,3 +302,18 @@ fn text_that_is_no_mrz() {
     let message = parse(&["P<UTO"], t).unwrap_err().to_string();
     assert!(!message.contains('\n'));
 }
+
+#[test]
+fn spaces_are_not_mrz_characters() {
+    let m = ok(&[
+        "P<UTOERIKSSON<<ANNA MARIA<<<<<<<<<<<<<<<<<<<",
+        "L898902C36UTO7408122F1204159ZE184226B<<<<<10",
+    ]);
+    assert_eq!(errors(&m), ["lastName"]);
+    let m = ok(&[
+        "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
+        "L898902C36UTO7408122F1204159ZE184226B<<<< 10",
+    ]);
+    assert!(!m.is_valid());
+    assert!(errors(&m).contains(&"personalNumber"), "{:?}", m.problems);
+}
