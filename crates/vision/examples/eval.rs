@@ -1,0 +1,23 @@
+//! Development shortcut: the `eval-mrz` command of the CLI, built without the server.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+#[path = "../../cli/src/eval_cmd.rs"]
+#[allow(dead_code)]
+mod eval_cmd;
+
+use clap::Parser;
+
+#[derive(Debug, Parser)]
+struct Cli {
+    #[command(flatten)]
+    args: eval_cmd::EvalMrzArgs,
+}
+
+fn main() -> std::process::ExitCode {
+    eval_cmd::run(Cli::parse().args)
+}

@@ -1,0 +1,279 @@
+//! A plain 8-bit grayscale raster and the few operations the MRZ pipeline needs: area
+//! downscaling, quarter turns, separable min/max filters and bilinear sampling.
+
+/// An 8-bit grayscale image, row-major.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Gray {
+    /// Width in pixels.
+    pub w: usize,
+    /// Height in pixels.
+    pub h: usize,
+    /// `w * h` samples, row-major.
+    pub data: Vec<u8>,
+}
+
+impl Gray {
+    /// A `w`×`h` image filled with `v`.
+    pub fn new(w: usize, h: usize, v: u8) -> Gray {
+        Gray {
+            w,
+            h,
+            data: vec![v; w * h],
+        }
+    }
+
+    /// Wraps a raw buffer; `None` when its length is not `w * h`.
+    pub fn from_raw(w: usize, h: usize, data: Vec<u8>) -> Option<Gray> {
+        (data.len() == w * h).then_some(Gray { w, h, data })
+    }
+
+    /// The luma of any decoded image.
+    pub fn from_image(img: &image::DynamicImage) -> Gray {
+        let luma = img.to_luma8();
+        let (w, h) = (luma.width() as usize, luma.height() as usize);
+        Gray {
+            w,
+            h,
+            data: luma.into_raw(),
+        }
+    }
+
+    /// Sample at integer coordinates, clamped to the border.
+    #[inline]
+    pub fn at(&self, x: isize, y: isize) -> u8 {
+        let xc = x.clamp(0, self.w as isize - 1) as usize;
+        let yc = y.clamp(0, self.h as isize - 1) as usize;
+        self.data.get(yc * self.w + xc).copied().unwrap_or(0)
+    }
+
+    /// Bilinear sample at real coordinates (pixel centres at integer + 0.5 is NOT used: pixel
+    /// `i` covers `[i, i+1)` and its value sits at `i`).
+    #[inline]
+    pub fn bilinear(&self, x: f32, y: f32) -> f32 {
+        let x0 = x.floor();
+        let y0 = y.floor();
+        let fx = x - x0;
+        let fy = y - y0;
+        let (xi, yi) = (x0 as isize, y0 as isize);
+        let a = f32::from(self.at(xi, yi));
+        let b = f32::from(self.at(xi + 1, yi));
+        let c = f32::from(self.at(xi, yi + 1));
+        let d = f32::from(self.at(xi + 1, yi + 1));
+        let top = a + (b - a) * fx;
+        let bot = c + (d - c) * fx;
+        top + (bot - top) * fy
+    }
+
+    /// Box-averaged downscale to `nw`×`nh` (each output pixel averages its source area).
+    pub fn resize_area(&self, nw: usize, nh: usize) -> Gray {
+        let nw = nw.max(1);
+        let nh = nh.max(1);
+        let mut out = Gray::new(nw, nh, 0);
+        let sx = self.w as f32 / nw as f32;
+        let sy = self.h as f32 / nh as f32;
+        if sx <= 1.0 && sy <= 1.0 {
+            // Upscale: bilinear.
+            for y in 0..nh {
+                for x in 0..nw {
+                    let v = self.bilinear((x as f32 + 0.5) * sx - 0.5, (y as f32 + 0.5) * sy - 0.5);
+                    if let Some(p) = out.data.get_mut(y * nw + x) {
+                        *p = v.round().clamp(0.0, 255.0) as u8;
+                    }
+                }
+            }
+            return out;
+        }
+        // Horizontal pass into u32 row sums per output column, then vertical.
+        let mut col_start = Vec::with_capacity(nw + 1);
+        for x in 0..=nw {
+            col_start.push(((x as f32 * sx).round() as usize).min(self.w));
+        }
+        let mut row_start = Vec::with_capacity(nh + 1);
+        for y in 0..=nh {
+            row_start.push(((y as f32 * sy).round() as usize).min(self.h));
+        }
+        let mut acc = vec![0u32; nw];
+        for oy in 0..nh {
+            acc.iter_mut().for_each(|a| *a = 0);
+            let (y0, y1) = (
+                row_start.get(oy).copied().unwrap_or(0),
+                row_start.get(oy + 1).copied().unwrap_or(0),
+            );
+            let y1 = y1.max(y0 + 1).min(self.h);
+            for y in y0..y1 {
+                let row = self.data.get(y * self.w..(y + 1) * self.w).unwrap_or(&[]);
+                for (ox, a) in acc.iter_mut().enumerate() {
+                    let x0 = col_start.get(ox).copied().unwrap_or(0);
+                    let x1 = col_start.get(ox + 1).copied().unwrap_or(0).max(x0 + 1);
+                    let s: u32 = row
+                        .get(x0..x1.min(self.w))
+                        .unwrap_or(&[])
+                        .iter()
+                        .map(|&v| u32::from(v))
+                        .sum();
+                    *a += s;
+                }
+            }
+            for (ox, a) in acc.iter().enumerate() {
+                let x0 = col_start.get(ox).copied().unwrap_or(0);
+                let x1 = col_start
+                    .get(ox + 1)
+                    .copied()
+                    .unwrap_or(0)
+                    .max(x0 + 1)
+                    .min(self.w);
+                let n = ((x1.saturating_sub(x0)) * (y1.saturating_sub(y0))).max(1) as u32;
+                if let Some(p) = out.data.get_mut(oy * nw + ox) {
+                    *p = ((a + n / 2) / n).min(255) as u8;
+                }
+            }
+        }
+        out
+    }
+
+    /// The image turned a quarter turn clockwise.
+    pub fn rotate90(&self) -> Gray {
+        let (w, h) = (self.h, self.w);
+        let mut out = Gray::new(w, h, 0);
+        for y in 0..h {
+            for x in 0..w {
+                // out(x, y) = in(y, H-1-x) with H = self.h = w
+                let sx = y;
+                let sy = self.h - 1 - x;
+                if let (Some(p), Some(v)) =
+                    (out.data.get_mut(y * w + x), self.data.get(sy * self.w + sx))
+                {
+                    *p = *v;
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Separable rectangular min (erosion) or max (dilation) filter of size `kw`×`kh` (odd).
+pub fn rect_filter(src: &Gray, kw: usize, kh: usize, max: bool) -> Gray {
+    let tmp = line_filter(src, kw, max, true);
+    line_filter(&tmp, kh, max, false)
+}
+
+fn line_filter(src: &Gray, k: usize, max: bool, horizontal: bool) -> Gray {
+    let k = k.max(1) | 1;
+    let r = k / 2;
+    let mut out = Gray::new(src.w, src.h, 0);
+    let (outer, inner) = if horizontal {
+        (src.h, src.w)
+    } else {
+        (src.w, src.h)
+    };
+    let idx = |o: usize, i: usize| {
+        if horizontal {
+            o * src.w + i
+        } else {
+            i * src.w + o
+        }
+    };
+    let n = inner + 2 * r;
+    let mut buf = vec![0u8; n];
+    let mut g = vec![0u8; n];
+    let mut hh = vec![0u8; n];
+    let pad = if max { 0u8 } else { 255u8 };
+    let pick = |a: u8, b: u8| if max { a.max(b) } else { a.min(b) };
+    for o in 0..outer {
+        for (j, b) in buf.iter_mut().enumerate() {
+            *b = if j < r || j >= r + inner {
+                pad
+            } else {
+                src.data.get(idx(o, j - r)).copied().unwrap_or(pad)
+            };
+        }
+        // van Herk / Gil-Werman: prefix within blocks of k, suffix within blocks.
+        for j in 0..n {
+            let v = buf.get(j).copied().unwrap_or(pad);
+            let prev = if j % k == 0 {
+                v
+            } else {
+                pick(g.get(j - 1).copied().unwrap_or(pad), v)
+            };
+            if let Some(x) = g.get_mut(j) {
+                *x = prev;
+            }
+        }
+        for j in (0..n).rev() {
+            let v = buf.get(j).copied().unwrap_or(pad);
+            let next = if j == n - 1 || (j + 1) % k == 0 {
+                v
+            } else {
+                pick(hh.get(j + 1).copied().unwrap_or(pad), v)
+            };
+            if let Some(x) = hh.get_mut(j) {
+                *x = next;
+            }
+        }
+        for i in 0..inner {
+            // window [i, i + 2r] in padded coordinates
+            let a = hh.get(i).copied().unwrap_or(pad);
+            let b = g.get(i + 2 * r).copied().unwrap_or(pad);
+            if let Some(p) = out.data.get_mut(idx(o, i)) {
+                *p = pick(a, b);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn min_max_filter_matches_naive() {
+        let mut s = 7u32;
+        let data: Vec<u8> = (0..37 * 23)
+            .map(|_| {
+                s = s.wrapping_mul(1_103_515_245).wrapping_add(12345);
+                (s >> 16) as u8
+            })
+            .collect();
+        let img = Gray::from_raw(37, 23, data).unwrap();
+        for (kw, kh, max) in [(5, 3, true), (7, 1, false), (1, 9, true), (3, 3, false)] {
+            let f = rect_filter(&img, kw, kh, max);
+            for y in 0..img.h {
+                for x in 0..img.w {
+                    let mut best = if max { 0u8 } else { 255u8 };
+                    for dy in -(kh as isize / 2)..=(kh as isize / 2) {
+                        for dx in -(kw as isize / 2)..=(kw as isize / 2) {
+                            let (xx, yy) = (x as isize + dx, y as isize + dy);
+                            if xx < 0 || yy < 0 || xx >= img.w as isize || yy >= img.h as isize {
+                                continue;
+                            }
+                            let v = img.data[yy as usize * img.w + xx as usize];
+                            best = if max { best.max(v) } else { best.min(v) };
+                        }
+                    }
+                    assert_eq!(
+                        f.data[y * img.w + x],
+                        best,
+                        "k={kw}x{kh} max={max} at {x},{y}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn rotate90_four_times_is_identity() {
+        let img = Gray::from_raw(3, 2, vec![1, 2, 3, 4, 5, 6]).unwrap();
+        let r = img.rotate90();
+        assert_eq!((r.w, r.h), (2, 3));
+        assert_eq!(r.data, vec![4, 1, 5, 2, 6, 3]);
+        assert_eq!(r.rotate90().rotate90().rotate90(), img);
+    }
+
+    #[test]
+    fn area_resize_averages() {
+        let img = Gray::from_raw(4, 2, vec![0, 100, 200, 200, 0, 100, 200, 200]).unwrap();
+        let r = img.resize_area(2, 1);
+        assert_eq!(r.data, vec![50, 200]);
+    }
+}

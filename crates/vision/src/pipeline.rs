@@ -1,0 +1,290 @@
+//! The MRZ reading pipeline: locate candidate bands in both quarter-turn frames, rectify each
+//! line from the full-resolution image, read it in both half-turn orientations and the line
+//! lengths its geometry allows, keep the most confident hypothesis, and let
+//! `idverify_mrz::correct` choose among the per-character alternatives by the check digits.
+
+use idverify_mrz::{CharReading, Correction, Date, Format, Mrz, Outcome, correct, parse};
+
+use crate::gray::Gray;
+use crate::locate::{self, Band, Frame};
+use crate::recognise::{CharGuess, Mlp, ModelError, Strip, read_line};
+
+/// The recogniser's weights.
+#[derive(Debug, Clone)]
+pub struct Models {
+    mlp: Mlp,
+}
+
+/// The weights trained by `training/train-recogniser` and committed with the crate.
+const EMBEDDED: &[u8] = include_bytes!("../weights/mrz-ocrb-mlp.bin");
+
+impl Models {
+    /// Loads weights from the bytes of a weights file.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Models, ModelError> {
+        Ok(Models {
+            mlp: Mlp::from_bytes(bytes)?,
+        })
+    }
+
+    /// The weights built into the crate (`crates/vision/weights/mrz-ocrb-mlp.bin`).
+    pub fn embedded() -> Result<Models, ModelError> {
+        Models::from_bytes(EMBEDDED)
+    }
+}
+
+/// An MRZ as read from an image.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MrzText {
+    /// The lines after check-digit-guided correction (as read when nothing was settled).
+    pub lines: Vec<String>,
+    /// The recogniser's best characters, before correction.
+    pub raw_lines: Vec<String>,
+    /// Per character, the recogniser's alternatives.
+    pub chars: Vec<Vec<CharReading>>,
+    /// The parse of `lines`, when they have an MRZ shape.
+    pub mrz: Option<Mrz>,
+    /// Every check digit holds and every field is well formed.
+    pub valid: bool,
+    /// How the correction ended (`None` when it could not run).
+    pub outcome: Option<Outcome>,
+    /// Mean probability of the best characters.
+    pub confidence: f32,
+    /// Quarter turns clockwise the image was read at (0–3).
+    pub quarter_turns: u8,
+}
+
+/// The result of [`read_mrz`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct MrzReading {
+    /// The MRZ, when one was found.
+    pub text: Option<MrzText>,
+    /// Candidate bands examined.
+    pub candidates: usize,
+    /// When nothing was reported: the most confident reading that was turned down, with its
+    /// mean character probability (diagnostics only; never an MRZ).
+    pub rejected: Option<(Vec<String>, f32)>,
+}
+
+impl MrzReading {
+    /// Whether an MRZ was found.
+    pub fn found(&self) -> bool {
+        self.text.is_some()
+    }
+}
+
+/// Long side of the working raster used for location.
+const WORK_LONG: usize = 1000;
+/// Candidate bands read at most.
+const MAX_BANDS: usize = 4;
+
+/// Reads the MRZ of a decoded image.
+pub fn read_mrz(img: &image::DynamicImage, models: &Models, today: Date) -> MrzReading {
+    read_mrz_gray(&Gray::from_image(img), models, today)
+}
+
+struct Hypothesis {
+    chars: Vec<Vec<CharGuess>>,
+    score: f32,
+    quarter_turns: u8,
+}
+
+/// Reads the MRZ of a grayscale image.
+pub fn read_mrz_gray(full: &Gray, models: &Models, today: Date) -> MrzReading {
+    let frames = locate::frames(full, WORK_LONG);
+    let mut bands: Vec<Band> = Vec::new();
+    for (i, f) in frames.iter().enumerate() {
+        let lines = locate::text_lines(&f.img);
+        bands.extend(locate::bands(&lines, i));
+    }
+    bands.sort_by(|a, b| b.score.total_cmp(&a.score));
+    let mut best: Option<(Hypothesis, Option<Correction>)> = None;
+    let mut examined = 0;
+    for band in bands.iter().take(MAX_BANDS) {
+        let Some(frame) = frames.get(band.frame) else {
+            continue;
+        };
+        examined += 1;
+        let Some(h) = read_band(full, frame, band, &models.mlp) else {
+            continue;
+        };
+        let readings = to_readings(&h.chars);
+        let corr = correct(&readings, today);
+        let valid = corr.as_ref().is_some_and(|c| c.valid);
+        let better = match &best {
+            None => true,
+            Some((b, bc)) => {
+                let bvalid = bc.as_ref().is_some_and(|c| c.valid);
+                (valid && !bvalid) || (valid == bvalid && h.score > b.score)
+            }
+        };
+        if better {
+            best = Some((h, corr));
+        }
+        if valid {
+            break;
+        }
+    }
+    let mut rejected = None;
+    let text = best.and_then(|(h, corr)| {
+        let raw: Vec<String> = h
+            .chars
+            .iter()
+            .map(|l| l.iter().map(CharGuess::best).collect())
+            .collect();
+        let conf = mean_confidence(&h.chars);
+        let t = finish(h, corr, today);
+        if t.is_none() {
+            rejected = Some((raw, conf));
+        }
+        t
+    });
+    MrzReading {
+        text,
+        candidates: examined,
+        rejected,
+    }
+}
+
+fn to_readings(chars: &[Vec<CharGuess>]) -> Vec<Vec<CharReading>> {
+    chars
+        .iter()
+        .map(|l| {
+            l.iter()
+                .map(|g| CharReading {
+                    alternatives: g.alternatives.clone(),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Minimum mean character probability for an MRZ whose check digits fail to be reported.
+const MIN_CONFIDENCE_INVALID: f32 = 0.80;
+
+fn mean_confidence(chars: &[Vec<CharGuess>]) -> f32 {
+    let n: usize = chars.iter().map(Vec::len).sum();
+    chars
+        .iter()
+        .flatten()
+        .map(CharGuess::confidence)
+        .sum::<f32>()
+        / n.max(1) as f32
+}
+
+fn finish(h: Hypothesis, corr: Option<Correction>, today: Date) -> Option<MrzText> {
+    let raw_lines: Vec<String> = h
+        .chars
+        .iter()
+        .map(|l| l.iter().map(CharGuess::best).collect())
+        .collect();
+    let confidence = mean_confidence(&h.chars);
+    let chars = to_readings(&h.chars);
+    match corr {
+        Some(c) => {
+            if !c.valid && confidence < MIN_CONFIDENCE_INVALID {
+                return None;
+            }
+            Some(MrzText {
+                lines: c.lines,
+                raw_lines,
+                chars,
+                valid: c.valid,
+                outcome: Some(c.outcome),
+                mrz: Some(c.mrz),
+                confidence,
+                quarter_turns: h.quarter_turns,
+            })
+        }
+        None => {
+            if confidence < MIN_CONFIDENCE_INVALID {
+                return None;
+            }
+            let raw: Vec<Vec<char>> = raw_lines.iter().map(|l| l.chars().collect()).collect();
+            Format::detect(&raw)?;
+            let mrz = parse(&raw_lines, today).ok();
+            Some(MrzText {
+                lines: raw_lines.clone(),
+                raw_lines,
+                chars,
+                valid: mrz.as_ref().is_some_and(Mrz::is_valid),
+                mrz,
+                outcome: None,
+                confidence,
+                quarter_turns: h.quarter_turns,
+            })
+        }
+    }
+}
+
+/// Reads a band in every orientation and line length its geometry allows; the most confident
+/// hypothesis wins.
+fn read_band(full: &Gray, frame: &Frame, band: &Band, mlp: &Mlp) -> Option<Hypothesis> {
+    // Strips from the full-resolution image, top to bottom in frame order.
+    let mut strips = Vec::with_capacity(band.lines.len());
+    for l in &band.lines {
+        let (cx, cy) = frame.to_full(l.cx, l.cy);
+        let (ddx, ddy) = frame.dir_to_full(l.angle.cos(), l.angle.sin());
+        let norm = (ddx * ddx + ddy * ddy).sqrt().max(1e-6);
+        let (dx, dy) = (ddx / norm, ddy / norm);
+        let k = 1.0 / frame.scale;
+        let cap = l.height * k;
+        let (left, right) = (l.left * k, l.right * k);
+        let a0 = left - cap;
+        let a1 = right + cap;
+        let strip = Strip::sample(full, cx, cy, dx, dy, a0, a1, cap);
+        let s = cap / crate::recognise::CAP;
+        let hint = ((left - a0) / s, (right - a0) / s);
+        strips.push((strip, hint));
+    }
+    let ratio = band
+        .lines
+        .iter()
+        .map(|l| l.length() / l.height)
+        .sum::<f32>()
+        / band.lines.len().max(1) as f32;
+    let lengths: &[usize] = match band.lines.len() {
+        3 => &[30],
+        _ if ratio > 41.0 => &[44],
+        _ if ratio < 37.0 => &[36],
+        _ => &[44, 36],
+    };
+    let mut best: Option<Hypothesis> = None;
+    for &n in lengths {
+        for flip in [false, true] {
+            let mut chars = Vec::with_capacity(strips.len());
+            let mut logp = 0.0f32;
+            let mut count = 0usize;
+            let order: Vec<usize> = if flip {
+                (0..strips.len()).rev().collect()
+            } else {
+                (0..strips.len()).collect()
+            };
+            for i in order {
+                let (strip, hint) = strips.get(i)?;
+                let line = if flip {
+                    let r = strip.rotate180();
+                    let w = r.w as f32;
+                    read_line(&r, n, (w - hint.1, w - hint.0), mlp)?
+                } else {
+                    read_line(strip, n, *hint, mlp)?
+                };
+                for g in &line {
+                    logp += g.confidence().max(1e-6).ln();
+                    count += 1;
+                }
+                chars.push(line);
+            }
+            let score = logp / count.max(1) as f32;
+            let base_turns: u8 = if frame.turned { 1 } else { 0 };
+            let quarter_turns = (base_turns + if flip { 2 } else { 0 }) % 4;
+            if best.as_ref().is_none_or(|b| score > b.score) {
+                best = Some(Hypothesis {
+                    chars,
+                    score,
+                    quarter_turns,
+                });
+            }
+        }
+    }
+    best
+}
