@@ -6,7 +6,8 @@ use crate::Error;
 use crate::render::SineTable;
 use image::{Rgb, RgbImage};
 use imageproc::geometric_transformations::Projection;
-use rand::Rng;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 use std::io::Cursor;
 
@@ -306,15 +307,22 @@ pub fn degrade_mapped<R: Rng + ?Sized>(
     d: &Degradation,
     rng: &mut R,
 ) -> Result<Degraded, Error> {
+    // Everything random comes from one seed, so the pixel work below is not generic: it is
+    // compiled once, in this crate, at this crate's optimisation level.
+    degrade_seeded(img, d, rng.random())
+}
+
+fn degrade_seeded(img: &RgbImage, d: &Degradation, seed: u64) -> Result<Degraded, Error> {
+    let rng = &mut ChaCha8Rng::seed_from_u64(seed);
     d.check()?;
     if img.width() < 2 || img.height() < 2 {
         return Err(Error::Degradation("image smaller than 2 × 2".into()));
     }
-    // Low resolution first, with a proper area filter, so the warp does not alias.
+    // Low resolution first, by area averaging, so the warp does not alias.
     let (src, pre) = if d.scale < 0.999 {
         let w = ((img.width() as f32 * d.scale).round() as u32).max(2);
         let h = ((img.height() as f32 * d.scale).round() as u32).max(2);
-        let small = image::imageops::resize(img, w, h, image::imageops::FilterType::Triangle);
+        let small = image::imageops::thumbnail(img, w, h);
         let sx = w as f32 / img.width() as f32;
         let sy = h as f32 / img.height() as f32;
         (small, PointMap::affine(sx, 0.0, 0.0, 0.0, sy, 0.0))
@@ -371,18 +379,24 @@ pub fn degrade_mapped<R: Rng + ?Sized>(
     let inv = invert(&fwd).ok_or_else(|| Error::Degradation("singular transform".into()))?;
     let (ow, oh) = (out_w as u32, out_h as u32);
 
-    let mut out = match d.surface {
-        Some((surface, _)) => paint_surface(ow, oh, surface, rng),
-        None => RgbImage::from_pixel(ow, oh, Rgb([128, 128, 128])),
+    let moves = theta.abs() > 1e-6 || p > 0.0 || d.surface.is_some();
+    let mut out = if moves {
+        let mut out = match d.surface {
+            Some((surface, _)) => paint_surface(ow, oh, surface, rng),
+            None => RgbImage::from_pixel(ow, oh, Rgb([128, 128, 128])),
+        };
+        warp_over(&src, &inv, &mut out);
+        out
+    } else {
+        src
     };
-    warp_over(&src, &inv, &mut out);
 
     apply_light(&mut out, d);
     if d.blur_sigma > 0.05 {
         out = imageproc::filter::gaussian_blur_f32(&out, d.blur_sigma);
     }
     if d.noise_sigma > 0.05 {
-        imageproc::noise::gaussian_noise_mut(&mut out, 0.0, f64::from(d.noise_sigma), rng.random());
+        add_noise(&mut out, d.noise_sigma, rng.random::<u64>() | 1);
     }
     if let Some(q) = d.jpeg_quality {
         out = jpeg_round_trip(&out, q)?;
@@ -454,41 +468,60 @@ fn invert(m: &PointMap) -> Option<PointMap> {
 /// with a one-pixel soft edge.
 fn warp_over(src: &RgbImage, inv: &PointMap, out: &mut RgbImage) {
     let (sw, sh) = (src.width() as f32, src.height() as f32);
+    let (swu, shu) = (src.width() as usize, src.height() as usize);
     let raw = src.as_raw();
-    let stride = src.width() as usize * 3;
-    let sample = |x: usize, y: usize, k: usize| -> f32 {
-        raw.get(y * stride + x * 3 + k)
-            .copied()
-            .map_or(0.0, f32::from)
-    };
-    let ow = out.width();
-    for (i, px) in out.pixels_mut().enumerate() {
-        let ox = (i as u32 % ow) as f32 + 0.5;
-        let oy = (i as u32 / ow) as f32 + 0.5;
-        let (sx, sy) = inv.map(ox, oy);
-        // Coverage: 1 inside, fading to 0 across one source pixel at the border.
-        let cov = (sx.min(sw - sx).min(sy).min(sh - sy) + 0.5).clamp(0.0, 1.0);
-        if cov <= 0.0 {
-            continue;
-        }
-        let fx = (sx - 0.5).clamp(0.0, sw - 1.0);
-        let fy = (sy - 0.5).clamp(0.0, sh - 1.0);
-        let (x0, y0) = (fx.floor() as usize, fy.floor() as usize);
-        let x1 = (x0 + 1).min(src.width() as usize - 1);
-        let y1 = (y0 + 1).min(src.height() as usize - 1);
-        let (tx, ty) = (fx - x0 as f32, fy - y0 as f32);
-        for (k, v) in px.0.iter_mut().enumerate() {
-            let top = sample(x0, y0, k) * (1.0 - tx) + sample(x1, y0, k) * tx;
-            let bot = sample(x0, y1, k) * (1.0 - tx) + sample(x1, y1, k) * tx;
-            let s = top * (1.0 - ty) + bot * ty;
-            *v = (f32::from(*v) * (1.0 - cov) + s * cov)
-                .round()
-                .clamp(0.0, 255.0) as u8;
+    let stride = swu * 3;
+    let m = inv.0;
+    let ow = out.width() as usize;
+    for (row_idx, row) in out.chunks_exact_mut(ow * 3).enumerate() {
+        let oy = row_idx as f32 + 0.5;
+        // Homogeneous source coordinates at x = 0.5, advanced by one column per step.
+        let mut hx = m[0] * 0.5 + m[1] * oy + m[2];
+        let mut hy = m[3] * 0.5 + m[4] * oy + m[5];
+        let mut hw = m[6] * 0.5 + m[7] * oy + m[8];
+        for px in row.chunks_exact_mut(3) {
+            let w = if hw.abs() < 1e-9 { 1e-9 } else { hw };
+            let (sx, sy) = (hx / w, hy / w);
+            hx += m[0];
+            hy += m[3];
+            hw += m[6];
+            // Coverage: 1 inside, fading to 0 across one source pixel at the border.
+            let cov = (sx.min(sw - sx).min(sy).min(sh - sy) + 0.5).clamp(0.0, 1.0);
+            if cov <= 0.0 {
+                continue;
+            }
+            let fx = (sx - 0.5).clamp(0.0, sw - 1.0);
+            let fy = (sy - 0.5).clamp(0.0, sh - 1.0);
+            let (x0, y0) = (fx as usize, fy as usize);
+            let x1 = (x0 + 1).min(swu - 1);
+            let y1 = (y0 + 1).min(shu - 1);
+            let (tx, ty) = (fx - x0 as f32, fy - y0 as f32);
+            let (Some(r00), Some(r01), Some(r10), Some(r11)) = (
+                raw.get(y0 * stride + x0 * 3..y0 * stride + x0 * 3 + 3),
+                raw.get(y0 * stride + x1 * 3..y0 * stride + x1 * 3 + 3),
+                raw.get(y1 * stride + x0 * 3..y1 * stride + x0 * 3 + 3),
+                raw.get(y1 * stride + x1 * 3..y1 * stride + x1 * 3 + 3),
+            ) else {
+                continue;
+            };
+            for k in 0..3 {
+                let (Some(&a), Some(&b), Some(&c), Some(&e)) =
+                    (r00.get(k), r01.get(k), r10.get(k), r11.get(k))
+                else {
+                    continue;
+                };
+                let top = f32::from(a) * (1.0 - tx) + f32::from(b) * tx;
+                let bot = f32::from(c) * (1.0 - tx) + f32::from(e) * tx;
+                let s = top * (1.0 - ty) + bot * ty;
+                if let Some(v) = px.get_mut(k) {
+                    *v = (f32::from(*v) * (1.0 - cov) + s * cov + 0.5).clamp(0.0, 255.0) as u8;
+                }
+            }
         }
     }
 }
 
-fn paint_surface<R: Rng + ?Sized>(w: u32, h: u32, surface: Surface, rng: &mut R) -> RgbImage {
+fn paint_surface(w: u32, h: u32, surface: Surface, rng: &mut ChaCha8Rng) -> RgbImage {
     use std::f32::consts::TAU;
     let sine = SineTable::new();
     let mut img = RgbImage::new(w, h);
@@ -510,19 +543,23 @@ fn paint_surface<R: Rng + ?Sized>(w: u32, h: u32, surface: Surface, rng: &mut R)
     let wobble = rng.random_range(1.5..4.0f32);
     let knot_x = rng.random_range(0.0..w as f32);
     let mut state: u32 = rng.random::<u32>() | 1;
+    // Grain: lines along x whose phase wanders slowly, bending around a "knot".
+    let bends: Vec<f32> = (0..w)
+        .map(|x| {
+            let xf = x as f32;
+            wobble * sine.sin(xf * 0.0035 + phase)
+                + 1.2 * sine.sin(xf * 0.011)
+                + 2.5 / (1.0 + ((xf - knot_x) * 0.01).powi(2))
+        })
+        .collect();
     for y in 0..h {
         let yf = y as f32;
-        for x in 0..w {
+        for (x, bend) in (0..w).zip(&bends) {
             // xorshift: cheap per-pixel speckle, deterministic from the rng.
             state ^= state << 13;
             state ^= state >> 17;
             state ^= state << 5;
             let speckle = (state % 13) as f32 - 6.0;
-            let xf = x as f32;
-            // Grain: lines along x whose phase wanders slowly, bending around a "knot".
-            let bend = wobble * sine.sin(xf * 0.0035 + phase)
-                + 1.2 * sine.sin(xf * 0.011 + yf * 0.004)
-                + 2.5 / (1.0 + ((xf - knot_x) * 0.01).powi(2));
             let grain = 0.5 + 0.5 * sine.sin(yf * freq * TAU + bend);
             let t = grain.powi(sharp);
             let mut c = [0u8; 3];
@@ -535,6 +572,25 @@ fn paint_surface<R: Rng + ?Sized>(w: u32, h: u32, surface: Surface, rng: &mut R)
         }
     }
     img
+}
+
+/// Adds zero-mean, roughly Gaussian noise (the sum of four uniforms) of standard deviation
+/// `sigma` to every channel.
+fn add_noise(img: &mut RgbImage, sigma: f32, seed: u64) {
+    let mut state = seed;
+    // Four uniforms in [0, 1) have variance 4/12; scale to sigma.
+    let k = sigma / (4.0f32 / 12.0).sqrt();
+    for v in img.iter_mut() {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        let u = (state & 0xffff) as f32
+            + ((state >> 16) & 0xffff) as f32
+            + ((state >> 32) & 0xffff) as f32
+            + ((state >> 48) & 0xffff) as f32;
+        let n = (u / 65536.0 - 2.0) * k;
+        *v = (f32::from(*v) + n).round().clamp(0.0, 255.0) as u8;
+    }
 }
 
 fn apply_light(img: &mut RgbImage, d: &Degradation) {
