@@ -92,6 +92,30 @@ pub struct Config {
     pub webhooks: WebhookConfig,
     /// Maximum database connections in the pool.
     pub max_connections: u32,
+    /// HTTP connection limits.
+    pub http: HttpLimits,
+}
+
+/// Limits that protect the HTTP server from slow or oversized clients.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HttpLimits {
+    /// A client must send its request headers within this many ms, or the connection is closed.
+    pub header_read_timeout_ms: u64,
+    /// A request (body included) must be answered within this many ms, or it gets 408.
+    pub request_timeout_ms: u64,
+    /// Largest request head (request line and headers) in bytes; larger gets 431.
+    pub max_header_bytes: usize,
+}
+
+impl Default for HttpLimits {
+    fn default() -> Self {
+        HttpLimits {
+            header_read_timeout_ms: 10_000,
+            request_timeout_ms: 60_000,
+            max_header_bytes: 64 * 1024,
+        }
+    }
 }
 
 /// Limits applied to uploaded images before and while decoding.
@@ -154,6 +178,7 @@ impl Default for Config {
             queue: QueueConfig::default(),
             webhooks: WebhookConfig::default(),
             max_connections: 16,
+            http: HttpLimits::default(),
         }
     }
 }

@@ -15,6 +15,7 @@ pub mod config;
 pub mod error;
 pub mod flow;
 pub mod geo;
+pub mod http;
 pub mod ids;
 pub mod intake;
 pub mod keyring;

@@ -122,21 +122,13 @@ impl RunningServer {
         tasks.spawn(run_purge(Arc::clone(&svc), rx.clone()));
         tasks.spawn(run_key_refresh(Arc::clone(&svc), rx.clone()));
         tasks.spawn(run_audit_writer(Arc::clone(&svc), audit_rx, rx.clone()));
-        let app = crate::routes::router(Arc::clone(&svc))
-            .merge(extra)
-            .into_make_service_with_connect_info::<SocketAddr>();
-        let mut http_rx = rx.clone();
-        tasks.spawn(async move {
-            let stop = async move {
-                let _ = http_rx.wait_for(|s| *s).await;
-            };
-            if let Err(e) = axum::serve(listener, app)
-                .with_graceful_shutdown(stop)
-                .await
-            {
-                tracing::error!(error = %e, "http server stopped");
-            }
-        });
+        let app = crate::routes::router(Arc::clone(&svc)).merge(extra);
+        tasks.spawn(crate::http::serve(
+            listener,
+            app,
+            svc.config.http,
+            rx.clone(),
+        ));
         tracing::info!(%addr, workers, backend = ?svc.store.backend(), "idverify listening");
         Ok(RunningServer {
             addr,

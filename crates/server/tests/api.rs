@@ -37,6 +37,10 @@ macro_rules! both_dbs {
 mod errors;
 #[path = "api/flow.rs"]
 mod flow;
+#[path = "api/hostile.rs"]
+mod hostile;
+#[path = "api/independent.rs"]
+mod independent;
 #[path = "api/keys.rs"]
 mod keys;
 #[path = "api/privacy.rs"]
