@@ -3,6 +3,7 @@
 
 use anyhow::{Context, Result, bail};
 use clap::Parser;
+use idverify_testkit::rand::seq::IndexedRandom;
 use idverify_testkit::rand::{Rng, SeedableRng};
 use idverify_testkit::{
     ChaCha8Rng, Degradation, DegradeLevel, DocFormat, LabelRow, RenderOptions, Side, SpecimenSpec,
@@ -46,7 +47,7 @@ struct Args {
     #[arg(long)]
     truth: bool,
     /// Draw documents valid on this day (YYYY-MM-DD) instead of 2026-01-01; a day years back
-    /// makes expired documents. Needs --format.
+    /// makes expired documents.
     #[arg(long, value_parser = parse_day)]
     valid_on: Option<idverify_testkit::Date>,
 }
@@ -69,27 +70,26 @@ fn main() -> Result<()> {
     if args.count == 0 && args.negatives == 0 {
         bail!("nothing to do: --count and --negatives are both 0");
     }
-    if args.valid_on.is_some() && args.format.is_empty() {
-        bail!("--valid-on needs --format");
-    }
     fs::create_dir_all(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
     let opts = RenderOptions { dpi: args.dpi };
     let mut rows = Vec::new();
     for n in 0..args.count {
         let mut rng = doc_rng(args.seed, u64::from(n));
-        let spec = match args.format.len() {
-            0 => SpecimenSpec::random(&mut rng),
-            len => {
-                let format = args
-                    .format
-                    .get(n as usize % len)
-                    .copied()
-                    .unwrap_or(DocFormat::Td3);
-                match args.valid_on {
-                    Some(day) => SpecimenSpec::random_valid_on(format, day, &mut rng),
-                    None => SpecimenSpec::random_of(format, &mut rng),
-                }
-            }
+        // The same draws as `SpecimenSpec::random` / `random_of`: format first, then the rest.
+        let format = match args.format.len() {
+            0 => DocFormat::ICAO
+                .choose(&mut rng)
+                .copied()
+                .unwrap_or(DocFormat::Td3),
+            len => args
+                .format
+                .get(n as usize % len)
+                .copied()
+                .unwrap_or(DocFormat::Td3),
+        };
+        let spec = match args.valid_on {
+            Some(day) => SpecimenSpec::random_valid_on(format, day, &mut rng),
+            None => SpecimenSpec::random_of(format, &mut rng),
         };
         let specimen = render(&spec, &opts).with_context(|| format!("rendering document {n}"))?;
         let stem = format!("{n:04}_{}", spec.format);
