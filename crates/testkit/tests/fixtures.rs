@@ -405,3 +405,47 @@ fn the_binary_writes_images_and_labels_deterministically() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("extreme"));
     std::fs::remove_dir_all(&base).unwrap();
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+
+        /// Any seed and format: the render succeeds, the MRZ is valid, and every box lies
+        /// inside its image.
+        #[test]
+        fn any_seed_renders_a_valid_document(seed in any::<u64>(), f in 0usize..DocFormat::ALL.len()) {
+            let format = DocFormat::ALL[f];
+            let spec = SpecimenSpec::random_of(format, &mut ChaCha8Rng::seed_from_u64(seed));
+            let s = render(&spec, &RenderOptions { dpi: 100.0 }).unwrap();
+            let today = idverify_mrz::Date::new(2026, 1, 1).unwrap();
+            prop_assert!(idverify_mrz::parse(&s.truth.mrz_lines, today).unwrap().is_valid());
+            for side in std::iter::once(&s.truth.front).chain(s.truth.back.as_ref()) {
+                let boxes = side
+                    .texts
+                    .iter()
+                    .map(|t| t.bbox)
+                    .chain(side.mrz.iter().map(|m| m.bbox))
+                    .chain(side.portrait);
+                for b in boxes {
+                    prop_assert!(b.x + b.width <= side.width && b.y + b.height <= side.height, "{b:?} outside {}×{}", side.width, side.height);
+                    prop_assert!(b.width > 0 && b.height > 0);
+                }
+            }
+        }
+
+        /// Any level and seed: a degradation succeeds with a sane size.
+        #[test]
+        fn any_degradation_gives_a_sane_image(seed in any::<u64>(), l in 0usize..4) {
+            let level = [DegradeLevel::None, DegradeLevel::Mild, DegradeLevel::Medium, DegradeLevel::Hard][l];
+            let img = image::RgbImage::from_pixel(300, 190, image::Rgb([220, 230, 220]));
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            let d = Degradation::random(level, &mut rng);
+            let out = degrade(&img, &d, &mut rng).unwrap();
+            prop_assert!(out.width() >= 80 && out.height() >= 50, "{}×{}", out.width(), out.height());
+            prop_assert!(out.width() <= 900 && out.height() <= 900, "{}×{}", out.width(), out.height());
+        }
+    }
+}
