@@ -313,11 +313,16 @@ pub fn assess(input: &CheckInput, policy: &Policy, today: Date) -> Assessment {
     }
 
     // Expiry and age, from the MRZ or else the printed zone.
-    let expiry = mrz.and_then(|m| m.expiry_date.date).or_else(|| {
-        printed
-            .expiry_date
-            .and_then(|d| d.resolve(CenturyRule::Expiry))
-    });
+    // The French driving licence's one date is not an expiry date (the MRZ crate keeps it
+    // there, as the `mrz` library does): it must not expire the licence.
+    let expiry = mrz
+        .filter(|m| m.format != Format::FrenchDrivingLicense)
+        .and_then(|m| m.expiry_date.date)
+        .or_else(|| {
+            printed
+                .expiry_date
+                .and_then(|d| d.resolve(CenturyRule::Expiry))
+        });
     let birth = mrz.and_then(|m| m.birth_date.date).or_else(|| {
         printed
             .birth_date

@@ -434,6 +434,9 @@ struct LabelHit {
     field: PrintedField,
     /// Character index in the line where the text after the label(s) starts.
     value_start: usize,
+    /// The text after the label follows a `/`: more likely a translation of the label the
+    /// reader garbled than a value, so boxes around are tried before it.
+    after_slash: bool,
 }
 
 /// Words of a folded line with their character spans.
@@ -490,13 +493,14 @@ fn word_matches(read: &str, label: &str) -> bool {
     if read.chars().all(|c| c.is_ascii_digit()) {
         return false;
     }
-    let (a, b) = (label_key(read), label_key(label));
-    let allowed = match b.len() {
+    let allowed = match label.chars().count() {
         0..=5 => 0,
         6..=9 => 1,
         _ => 2,
     };
-    edit_distance(&a, &b, allowed).is_some()
+    let raw = |s: &str| s.chars().collect::<Vec<_>>();
+    edit_distance(&raw(read), &raw(label), allowed).is_some()
+        || edit_distance(&label_key(read), &label_key(label), allowed).is_some()
 }
 
 /// Levenshtein distance when it is at most `max`.
@@ -587,7 +591,17 @@ fn find_label(line: &str) -> Option<LabelHit> {
         Some((_, _, end)) => *end,
         None => 0,
     };
-    Some(LabelHit { field, value_start })
+    let after_slash = folded
+        .get(value_start..)
+        .unwrap_or(&[])
+        .iter()
+        .take_while(|c| !c.is_alphanumeric())
+        .any(|c| *c == '/');
+    Some(LabelHit {
+        field,
+        value_start,
+        after_slash,
+    })
 }
 
 /// The text of `line` from character `start`, without separators around it.
@@ -798,15 +812,20 @@ pub fn extract_printed(lines: &[TextLine]) -> PrintedFields {
         }
         let Some(line) = lines.get(i) else { continue };
         let same_line = rest_of(&line.text, hit.value_start);
-        if !same_line.is_empty() && read_value(hit.field, &same_line, &mut out) {
-            continue;
-        }
-        for j in candidates(lines, &labels, i) {
-            if let Some(cand) = lines.get(j)
-                && read_value(hit.field, &cand.text, &mut out)
-            {
-                break;
-            }
+        let from_boxes = |out: &mut PrintedFields| {
+            candidates(lines, &labels, i).into_iter().any(|j| {
+                lines
+                    .get(j)
+                    .is_some_and(|cand| read_value(hit.field, &cand.text, out))
+            })
+        };
+        let from_line = |out: &mut PrintedFields| {
+            !same_line.is_empty() && read_value(hit.field, &same_line, out)
+        };
+        if hit.after_slash {
+            let _ = from_boxes(&mut out) || from_line(&mut out);
+        } else {
+            let _ = from_line(&mut out) || from_boxes(&mut out);
         }
     }
     out
