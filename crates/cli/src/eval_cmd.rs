@@ -171,11 +171,12 @@ pub fn evaluate(labels: &Path, today: Date, verbose: bool) -> Result<Summary> {
         if verbose {
             match &reading.text {
                 Some(t) => println!(
-                    "{:<48} {:>6.1} ms found valid={} conf={:.3} turns={} {}{}",
+                    "{:<48} {:>6.1} ms found valid={} conf={:.3} changes={} turns={} {}{}",
                     row.image,
                     ms,
                     u8::from(t.valid),
                     t.confidence,
+                    t.changes,
                     t.quarter_turns,
                     t.lines.join("|"),
                     verdict

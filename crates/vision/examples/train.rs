@@ -175,7 +175,11 @@ fn sample_block(
     let target = rng.below(nlines);
     // High-resolution geometry.
     let cap = glyphs.cap;
-    let pitch_ratio = rng.range(0.86, 1.08);
+    let pitch_ratio = if rng.f() < 0.75 {
+        rng.range(0.86, 1.08)
+    } else {
+        rng.range(1.08, 1.5)
+    };
     let pitch = cap * pitch_ratio;
     let line_gap = cap * rng.range(1.45, 2.1);
     let margin = (cap * 2.0) as usize;

@@ -112,9 +112,9 @@ pub fn decode_image(bytes: &[u8], limits: &IntakeLimits) -> Result<DynamicImage,
     ) {
         return Err(IntakeError::UnsupportedFormat);
     }
-    if format == ImageFormat::Jpeg && !jpeg_has_end(bytes) {
+    if format == ImageFormat::Jpeg && !jpeg_has_scan(bytes) {
         return Err(IntakeError::Decode(
-            "the JPEG file is truncated (no end-of-image marker)".into(),
+            "the JPEG file is truncated (no image data)".into(),
         ));
     }
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
@@ -144,16 +144,11 @@ pub fn decode_image(bytes: &[u8], limits: &IntakeLimits) -> Result<DynamicImage,
     Ok(img)
 }
 
-/// Whether a JPEG stream has an end-of-image marker after its last start-of-scan: a file cut
-/// short has none (the decoder would otherwise fill the missing part with grey).
-fn jpeg_has_end(bytes: &[u8]) -> bool {
-    let last_sos = bytes.windows(2).rposition(|w| w == [0xFF, 0xDA]);
-    let Some(sos) = last_sos else {
-        return false;
-    };
-    bytes
-        .get(sos..)
-        .is_some_and(|rest| rest.windows(2).any(|w| w == [0xFF, 0xD9]))
+/// Whether a JPEG stream reaches its image data (a start-of-scan marker). A file cut inside
+/// its scan data is decoded leniently, as browsers do (real photos often lack their last
+/// bytes); one cut before it is refused.
+fn jpeg_has_scan(bytes: &[u8]) -> bool {
+    bytes.windows(2).any(|w| w == [0xFF, 0xDA])
 }
 
 fn map_image_error(e: image::ImageError) -> IntakeError {
@@ -268,11 +263,22 @@ mod tests {
     }
 
     #[test]
-    fn refuses_truncated_jpeg() {
+    fn refuses_jpeg_cut_in_its_header() {
         let full = jpeg_bytes(200, 150);
-        let cut = &full[..full.len() / 3];
-        let err = decode_image(cut, &IntakeLimits::default()).unwrap_err();
+        let sos = full.windows(2).position(|w| w == [0xFF, 0xDA]).unwrap();
+        let err = decode_image(&full[..sos], &IntakeLimits::default()).unwrap_err();
         assert!(matches!(err, IntakeError::Decode(_)), "{err}");
+    }
+
+    #[test]
+    fn jpeg_cut_anywhere_never_panics() {
+        let full = jpeg_bytes(120, 90);
+        for cut in (0..full.len()).step_by(37) {
+            // Either a clean error or a (partly grey) image of the announced size.
+            if let Ok(img) = decode_image(&full[..cut], &IntakeLimits::default()) {
+                assert_eq!((img.width(), img.height()), (120, 90));
+            }
+        }
     }
 
     #[test]

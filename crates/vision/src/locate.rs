@@ -243,8 +243,11 @@ pub fn text_lines(img: &Gray) -> Vec<TextLine> {
                 continue;
             };
             let href = a.h().max(b.h());
-            if b.x0 > a.x1 + href {
+            if b.x0 > a.x1 + 4 * a.h() + 4 {
                 break;
+            }
+            if b.x0 > a.x1 + (13 * href) / 10 + 2 {
+                continue;
             }
             if b.x0 <= a.x0 || b.cx() <= a.cx() {
                 continue;
@@ -398,7 +401,10 @@ pub fn bands(lines: &[TextLine], frame: usize) -> Vec<Band> {
                         out.push(Band {
                             frame,
                             lines: vec![a.clone(), b.clone(), c.clone()],
-                            score: 2.0 + s_ab.min(s_bc) + ratio_score(a, 30.0),
+                            score: 0.5
+                                + s_ab.min(s_bc).min(4.0)
+                                + ratio_score(a, 30.0)
+                                + density(&[a, b, c]),
                         });
                     }
                 }
@@ -407,12 +413,24 @@ pub fn bands(lines: &[TextLine], frame: usize) -> Vec<Band> {
                 out.push(Band {
                     frame,
                     lines: vec![a.clone(), b.clone()],
-                    score: s_ab.min(4.0) + ratio_score(a, 44.0).max(ratio_score(a, 36.0)),
+                    score: s_ab.min(4.0)
+                        + ratio_score(a, 44.0).max(ratio_score(a, 36.0))
+                        + density(&[a, b]),
                 });
             }
         }
     }
     out
+}
+
+/// MRZ lines are dense: about one component per character (every filler is printed), where
+/// prose has spaces and merged letters. Up to 2 points.
+fn density(lines: &[&TextLine]) -> f32 {
+    let d: f32 = lines
+        .iter()
+        .map(|l| l.count as f32 / (l.length() / l.height).max(1.0))
+        .fold(f32::MAX, f32::min);
+    2.0 * d.min(1.0)
 }
 
 /// How well a line's length over height fits `n` OCR-B characters.

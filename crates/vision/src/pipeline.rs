@@ -47,6 +47,8 @@ pub struct MrzText {
     pub valid: bool,
     /// How the correction ended (`None` when it could not run).
     pub outcome: Option<Outcome>,
+    /// Characters changed by the correction.
+    pub changes: usize,
     /// Mean probability of the best characters.
     pub confidence: f32,
     /// Quarter turns clockwise the image was read at (0–3).
@@ -160,6 +162,14 @@ fn to_readings(chars: &[Vec<CharGuess>]) -> Vec<Vec<CharReading>> {
 
 /// Minimum mean character probability for an MRZ whose check digits fail to be reported.
 const MIN_CONFIDENCE_INVALID: f32 = 0.80;
+/// Minimum mean character probability for a reading valid as read to be trusted.
+const MIN_CONFIDENCE_AS_READ: f32 = 0.75;
+/// Minimum mean character probability for a corrected reading to be trusted.
+const MIN_CONFIDENCE_CORRECTED: f32 = 0.85;
+/// A trusted correction changes no character read with at least this probability.
+const MAX_OVERRIDDEN_CONFIDENCE: f32 = 0.97;
+/// Most characters a trusted correction may change.
+const MAX_CHANGES: usize = 4;
 
 fn mean_confidence(chars: &[Vec<CharGuess>]) -> f32 {
     let n: usize = chars.iter().map(Vec::len).sum();
@@ -181,16 +191,57 @@ fn finish(h: Hypothesis, corr: Option<Correction>, today: Date) -> Option<MrzTex
     let chars = to_readings(&h.chars);
     match corr {
         Some(c) => {
-            if !c.valid && confidence < MIN_CONFIDENCE_INVALID {
+            let trusted = c.valid
+                && match c.outcome {
+                    Outcome::AlreadyValid => confidence >= MIN_CONFIDENCE_AS_READ,
+                    Outcome::Corrected => {
+                        c.changes.len() <= MAX_CHANGES
+                            && confidence >= MIN_CONFIDENCE_CORRECTED
+                            && c.changes.iter().all(|ch| {
+                                // A change over a character the recogniser was sure of is a
+                                // rule overriding the print (digits in a code field): distrust,
+                                // except between the round glyphs that OCR-B barely tells apart.
+                                let round = |x: char| matches!(x, 'O' | '0' | 'D' | 'Q');
+                                (round(ch.from) && round(ch.to))
+                                    || h.chars
+                                        .get(ch.line)
+                                        .and_then(|l| l.get(ch.column))
+                                        .is_none_or(|g| g.confidence() < MAX_OVERRIDDEN_CONFIDENCE)
+                            })
+                    }
+                    _ => false,
+                };
+            if trusted {
+                return Some(MrzText {
+                    lines: c.lines,
+                    raw_lines,
+                    chars,
+                    valid: true,
+                    outcome: Some(c.outcome),
+                    changes: c.changes.len(),
+                    mrz: Some(c.mrz),
+                    confidence,
+                    quarter_turns: h.quarter_turns,
+                });
+            }
+            if confidence < MIN_CONFIDENCE_INVALID {
                 return None;
             }
+            // Not settled: report the lines with only the forced changes when the search found
+            // nothing, the raw reading when it found a correction we do not trust.
+            let (lines, mrz, changes) = if c.valid {
+                (raw_lines.clone(), parse(&raw_lines, today).ok(), 0)
+            } else {
+                (c.lines, Some(c.mrz), c.changes.len())
+            };
             Some(MrzText {
-                lines: c.lines,
+                lines,
                 raw_lines,
                 chars,
-                valid: c.valid,
+                valid: false,
                 outcome: Some(c.outcome),
-                mrz: Some(c.mrz),
+                changes,
+                mrz,
                 confidence,
                 quarter_turns: h.quarter_turns,
             })
@@ -206,9 +257,10 @@ fn finish(h: Hypothesis, corr: Option<Correction>, today: Date) -> Option<MrzTex
                 lines: raw_lines.clone(),
                 raw_lines,
                 chars,
-                valid: mrz.as_ref().is_some_and(Mrz::is_valid),
+                valid: false,
                 mrz,
                 outcome: None,
+                changes: 0,
                 confidence,
                 quarter_turns: h.quarter_turns,
             })
