@@ -40,6 +40,18 @@ enum AppsCommand {
         #[arg(long = "app")]
         app_id: String,
     },
+    /// Set the origins (scheme://host[:port], or *) whose pages may run the sign-up flow with
+    /// this application's keys (CORS); prints the list. Without ORIGIN and --clear, only prints.
+    Origins {
+        /// The app id.
+        #[arg(long = "app")]
+        app_id: String,
+        /// The allowed origins, replacing the current list.
+        origins: Vec<String>,
+        /// Remove every allowed origin.
+        #[arg(long, conflicts_with = "origins")]
+        clear: bool,
+    },
     /// Delete an application: its keys stop working.
     Delete {
         /// The app id.
@@ -79,6 +91,20 @@ fn apps(args: AppsArgs) -> Result<String> {
             AppsCommand::List => serde_json::to_string_pretty(&admin.list_apps().await?)?,
             AppsCommand::RotateKey { app_id } => {
                 serde_json::to_string_pretty(&admin.rotate_keys(&app_id).await?)?
+            }
+            AppsCommand::Origins {
+                app_id,
+                origins,
+                clear,
+            } => {
+                if clear || !origins.is_empty() {
+                    let list = idverify_server::flow::parse_origins(&origins)?;
+                    if !admin.store().set_app_origins(&app_id, &list).await? {
+                        anyhow::bail!("no application {app_id}");
+                    }
+                }
+                let now = admin.store().app_origins(&app_id).await?;
+                serde_json::to_string_pretty(&serde_json::json!({"appId": app_id, "origins": now}))?
             }
             AppsCommand::Delete { app_id } => {
                 admin.delete_app(&app_id).await?;
