@@ -469,3 +469,35 @@ pub fn frames(full: &Gray, work_long: usize) -> Vec<Frame> {
         },
     ]
 }
+
+/// For a two-line band whose lines are short enough for 30 characters, the three-line bands
+/// with a third line assumed at the same spacing above or below (a TD1 whose third line was
+/// not detected, e.g. on a patterned background).
+pub fn complete_td1(band: &Band) -> Vec<Band> {
+    let (Some(a), Some(b)) = (band.lines.first(), band.lines.get(1)) else {
+        return Vec::new();
+    };
+    if band.lines.len() != 2 || a.length() / a.height > 33.0 {
+        return Vec::new();
+    }
+    let d = a.normal_offset(b.cx, b.cy);
+    let (nx, ny) = (-a.angle.sin(), a.angle.cos());
+    let shifted = |l: &TextLine, k: f32| TextLine {
+        cx: l.cx + k * d * nx,
+        cy: l.cy + k * d * ny,
+        count: 0,
+        ..l.clone()
+    };
+    vec![
+        Band {
+            frame: band.frame,
+            lines: vec![shifted(a, -1.0), a.clone(), b.clone()],
+            score: band.score - 1.0,
+        },
+        Band {
+            frame: band.frame,
+            lines: vec![a.clone(), b.clone(), shifted(b, 1.0)],
+            score: band.score - 1.0,
+        },
+    ]
+}

@@ -99,9 +99,12 @@ pub fn read_mrz_gray(full: &Gray, models: &Models, today: Date) -> MrzReading {
         bands.extend(locate::bands(&lines, i));
     }
     bands.sort_by(|a, b| b.score.total_cmp(&a.score));
+    bands.truncate(MAX_BANDS);
+    let completed: Vec<Band> = bands.iter().flat_map(locate::complete_td1).collect();
+    bands.extend(completed);
     let mut best: Option<(Hypothesis, Option<Correction>)> = None;
     let mut examined = 0;
-    for band in bands.iter().take(MAX_BANDS) {
+    for band in &bands {
         let Some(frame) = frames.get(band.frame) else {
             continue;
         };
@@ -171,6 +174,11 @@ const MAX_OVERRIDDEN_CONFIDENCE: f32 = 0.97;
 /// Most characters a trusted correction may change.
 const MAX_CHANGES: usize = 4;
 
+/// The round glyphs that OCR-B barely tells apart at low resolution.
+fn round(x: char) -> bool {
+    matches!(x, 'O' | '0' | 'D' | 'Q')
+}
+
 fn mean_confidence(chars: &[Vec<CharGuess>]) -> f32 {
     let n: usize = chars.iter().map(Vec::len).sum();
     chars
@@ -201,7 +209,6 @@ fn finish(h: Hypothesis, corr: Option<Correction>, today: Date) -> Option<MrzTex
                                 // A change over a character the recogniser was sure of is a
                                 // rule overriding the print (digits in a code field): distrust,
                                 // except between the round glyphs that OCR-B barely tells apart.
-                                let round = |x: char| matches!(x, 'O' | '0' | 'D' | 'Q');
                                 (round(ch.from) && round(ch.to))
                                     || h.chars
                                         .get(ch.line)
@@ -230,7 +237,20 @@ fn finish(h: Hypothesis, corr: Option<Correction>, today: Date) -> Option<MrzTex
             // Not settled: report the lines with only the forced changes when the search found
             // nothing, the raw reading when it found a correction we do not trust.
             let (lines, mrz, changes) = if c.valid {
-                (raw_lines.clone(), parse(&raw_lines, today).ok(), 0)
+                // Keep only the O/0-type changes of the distrusted correction.
+                let mut lines: Vec<Vec<char>> =
+                    raw_lines.iter().map(|l| l.chars().collect()).collect();
+                let mut kept = 0;
+                for ch in c.changes.iter().filter(|ch| round(ch.from) && round(ch.to)) {
+                    if let Some(x) = lines.get_mut(ch.line).and_then(|l| l.get_mut(ch.column)) {
+                        *x = ch.to;
+                        kept += 1;
+                    }
+                }
+                let lines: Vec<String> =
+                    lines.into_iter().map(|l| l.into_iter().collect()).collect();
+                let mrz = parse(&lines, today).ok();
+                (lines, mrz, kept)
             } else {
                 (c.lines, Some(c.mrz), c.changes.len())
             };
