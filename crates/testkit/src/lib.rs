@@ -21,6 +21,7 @@ mod fonts;
 mod label_file;
 mod mrz_lines;
 mod render;
+mod set;
 mod spec;
 mod wording;
 
@@ -36,6 +37,7 @@ pub use render::{
     BBox, GroundTruth, MRZ_PITCH_MM, MrzLineTruth, RenderOptions, Side, SideTruth, Specimen,
     TextBox, TextKind, render, render_without_mrz,
 };
+pub use set::{Photo, SetDocument, SpecimenSet};
 pub use spec::{
     COUNTRIES, DocFormat, Field, LabelLanguage, Layout, PrintedFont, Sex, SpecimenSpec,
 };

@@ -4,7 +4,7 @@
 use idverify_testkit::rand::SeedableRng;
 use idverify_testkit::{
     ChaCha8Rng, Degradation, DegradeLevel, DocFormat, Field, LabelLanguage, Layout, PrintedFont,
-    RenderOptions, Side, SpecimenSpec, TextKind, degrade, degrade_mapped, render,
+    RenderOptions, Side, SpecimenSet, SpecimenSpec, TextKind, degrade, degrade_mapped, render,
     render_without_mrz,
 };
 use std::time::Instant;
@@ -448,4 +448,46 @@ mod properties {
             prop_assert!(out.width() <= 900 && out.height() <= 900, "{}×{}", out.width(), out.height());
         }
     }
+}
+
+#[test]
+fn a_set_gives_in_memory_what_the_binary_writes() {
+    let mut set = SpecimenSet::new(41, DegradeLevel::Medium);
+    set.render = RenderOptions { dpi: 150.0 };
+    set.formats = vec![DocFormat::Td1, DocFormat::Td3];
+    let dir = std::env::temp_dir().join(format!("idverify-set-test-{}", std::process::id()));
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_idverify-fixtures"))
+        .args([
+            "--out",
+            dir.to_str().unwrap(),
+            "--count",
+            "2",
+            "--seed",
+            "41",
+        ])
+        .args(["--degrade", "medium", "--format", "td1,td3", "--dpi", "150"])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    for n in 0..2u64 {
+        let doc = set.document(n).unwrap();
+        assert_eq!(doc.specimen.truth.spec, set.spec(n));
+        let format = doc.specimen.truth.spec.format;
+        let photo = doc.mrz_photo().unwrap();
+        let name = match photo.side {
+            Side::Front => format!("{n:04}_{format}.jpg"),
+            Side::Back => format!("{n:04}_{format}_back.jpg"),
+        };
+        let written = std::fs::read(dir.join(&name)).unwrap();
+        assert_eq!(Some(&written), photo.jpeg.as_ref(), "{name}");
+        // The MRZ's first cell, carried through the photo's transform, lands inside the photo.
+        let mrz = &doc.specimen.truth.side(photo.side).unwrap().mrz[0];
+        for (x, y) in photo.transform.map_box(&mrz.char_boxes[0]) {
+            assert!(x >= 0.0 && y >= 0.0, "{x},{y}");
+            assert!(x <= photo.image.width() as f32 && y <= photo.image.height() as f32);
+        }
+    }
+    let neg = set.negative(0).unwrap();
+    assert!(neg.mrz_photo().is_none());
+    std::fs::remove_dir_all(&dir).unwrap();
 }

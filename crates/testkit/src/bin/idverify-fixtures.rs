@@ -3,11 +3,8 @@
 
 use anyhow::{Context, Result, bail};
 use clap::Parser;
-use idverify_testkit::rand::seq::IndexedRandom;
-use idverify_testkit::rand::{Rng, SeedableRng};
 use idverify_testkit::{
-    ChaCha8Rng, Degradation, DegradeLevel, DocFormat, LabelRow, RenderOptions, Side, SpecimenSpec,
-    degrade_mapped, encode_jpeg, render, render_without_mrz,
+    DegradeLevel, DocFormat, LabelRow, Photo, RenderOptions, Side, SpecimenSet, encode_jpeg,
 };
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -71,80 +68,70 @@ fn main() -> Result<()> {
         bail!("nothing to do: --count and --negatives are both 0");
     }
     fs::create_dir_all(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
-    let opts = RenderOptions { dpi: args.dpi };
+    let set = SpecimenSet {
+        seed: args.seed,
+        formats: args.format.clone(),
+        degrade: args.degrade,
+        valid_on: args.valid_on,
+        render: RenderOptions { dpi: args.dpi },
+    };
+    let ext = if args.png { "png" } else { "jpg" };
     let mut rows = Vec::new();
-    for n in 0..args.count {
-        let mut rng = doc_rng(args.seed, u64::from(n));
-        // The same draws as `SpecimenSpec::random` / `random_of`: format first, then the rest.
-        let format = match args.format.len() {
-            0 => DocFormat::ICAO
-                .choose(&mut rng)
-                .copied()
-                .unwrap_or(DocFormat::Td3),
-            len => args
-                .format
-                .get(n as usize % len)
-                .copied()
-                .unwrap_or(DocFormat::Td3),
-        };
-        let spec = match args.valid_on {
-            Some(day) => SpecimenSpec::random_valid_on(format, day, &mut rng),
-            None => SpecimenSpec::random_of(format, &mut rng),
-        };
-        let specimen = render(&spec, &opts).with_context(|| format!("rendering document {n}"))?;
-        let stem = format!("{n:04}_{}", spec.format);
-        let ext = if args.png { "png" } else { "jpg" };
+    for n in 0..u64::from(args.count) {
+        let doc = set
+            .document(n)
+            .with_context(|| format!("rendering document {n}"))?;
+        let truth = &doc.specimen.truth;
+        let format = truth.spec.format;
+        let stem = format!("{n:04}_{format}");
         let note = format!(
-            "{} seed {} doc {n}, degrade {:?}",
-            spec.format, args.seed, args.degrade
+            "{format} seed {} doc {n}, degrade {:?}",
+            args.seed, args.degrade
         );
-        let mut sides = Vec::new();
-        for side in [Side::Front, Side::Back] {
-            let Some(img) = specimen.image(side) else {
-                continue;
-            };
-            let name = match side {
+        let mut images = Vec::new();
+        for photo in &doc.photos {
+            let name = match photo.side {
                 Side::Front => format!("{stem}.{ext}"),
                 Side::Back => format!("{stem}_back.{ext}"),
             };
-            let (degradation, transform) = write_side(&args, img, &args.out.join(&name), &mut rng)?;
-            let side_note = match (side, specimen.back.is_some()) {
-                (Side::Front, false) => note.clone(),
-                (Side::Front, true) => format!("{note}, front of a card"),
+            write_photo(&args, photo, &args.out.join(&name))?;
+            let side_note = match (photo.side, doc.photos.len()) {
+                (Side::Front, 1) => note.clone(),
+                (Side::Front, _) => format!("{note}, front of a card"),
                 (Side::Back, _) => format!("{note}, back of a card"),
             };
             rows.push(LabelRow::for_side(
                 name.clone(),
-                &specimen.truth,
-                side,
+                truth,
+                photo.side,
                 side_note,
             ));
-            sides.push(serde_json::json!({"image": name, "side": side, "degradation": degradation, "transform": transform}));
+            images.push(image_entry(&name, photo));
         }
         if args.truth {
-            let doc = serde_json::json!({"truth": specimen.truth, "images": sides});
+            let doc = serde_json::json!({"truth": truth, "images": images});
             write_json(&args.out.join(format!("{stem}.truth.json")), &doc)?;
         }
     }
-    for k in 0..args.negatives {
-        let mut rng = doc_rng(args.seed ^ 0x6e65_6761_7469_7665, u64::from(k));
-        let spec = SpecimenSpec::random(&mut rng);
-        let specimen =
-            render_without_mrz(&spec, &opts).with_context(|| format!("rendering negative {k}"))?;
-        let ext = if args.png { "png" } else { "jpg" };
-        let name = format!("neg{k:04}_{}.{ext}", spec.format);
-        let side = write_side(&args, &specimen.front, &args.out.join(&name), &mut rng)?;
-        rows.push(LabelRow::for_side(
-            name.clone(),
-            &specimen.truth,
-            Side::Front,
-            format!(
-                "negative: {} printed zone without MRZ, seed {} #{k}",
-                spec.format, args.seed
-            ),
-        ));
+    for k in 0..u64::from(args.negatives) {
+        let doc = set
+            .negative(k)
+            .with_context(|| format!("rendering negative {k}"))?;
+        let truth = &doc.specimen.truth;
+        let format = truth.spec.format;
+        let mut images = Vec::new();
+        for photo in &doc.photos {
+            let name = format!("neg{k:04}_{format}.{ext}");
+            write_photo(&args, photo, &args.out.join(&name))?;
+            let note = format!(
+                "negative: {format} printed zone without MRZ, seed {} #{k}",
+                args.seed
+            );
+            rows.push(LabelRow::for_side(name.clone(), truth, photo.side, note));
+            images.push(image_entry(&name, photo));
+        }
         if args.truth {
-            let doc = serde_json::json!({"truth": specimen.truth, "images": [{"image": name, "degradation": side.0, "transform": side.1}]});
+            let doc = serde_json::json!({"truth": truth, "images": images});
             write_json(&args.out.join(format!("neg{k:04}.truth.json")), &doc)?;
         }
     }
@@ -157,36 +144,29 @@ fn main() -> Result<()> {
     Ok(())
 }
 
-/// Independent stream per document, so document `n` does not depend on `--count`.
-fn doc_rng(seed: u64, n: u64) -> ChaCha8Rng {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    rng.set_stream(n);
-    rng
+fn image_entry(name: &str, photo: &Photo) -> serde_json::Value {
+    serde_json::json!({
+        "image": name,
+        "side": photo.side,
+        "degradation": photo.degradation,
+        "transform": photo.transform,
+    })
 }
 
-fn write_side(
-    args: &Args,
-    img: &image::RgbImage,
-    path: &Path,
-    rng: &mut ChaCha8Rng,
-) -> Result<(Degradation, idverify_testkit::PointMap)> {
-    let mut d = Degradation::random(args.degrade, rng);
+/// Writes the photo: its own JPEG bytes when the degradation made them, else an encoding at
+/// `--quality` (or PNG with `--png`).
+fn write_photo(args: &Args, photo: &Photo, path: &Path) -> Result<()> {
     if args.png {
-        let out = degrade_mapped(img, &d, &mut ChaCha8Rng::seed_from_u64(rng.random()))
-            .with_context(|| format!("degrading {}", path.display()))?;
-        out.image
+        return photo
+            .image
             .save_with_format(path, image::ImageFormat::Png)
-            .with_context(|| format!("writing {}", path.display()))?;
-        return Ok((d, out.transform));
+            .with_context(|| format!("writing {}", path.display()));
     }
-    // Re-encoding happens once, when the file is written.
-    let quality = d.jpeg_quality.take().unwrap_or(args.quality);
-    let out = degrade_mapped(img, &d, &mut ChaCha8Rng::seed_from_u64(rng.random()))
-        .with_context(|| format!("degrading {}", path.display()))?;
-    let bytes = encode_jpeg(&out.image, quality)?;
-    fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))?;
-    d.jpeg_quality = Some(quality);
-    Ok((d, out.transform))
+    let bytes = match &photo.jpeg {
+        Some(bytes) => bytes.clone(),
+        None => encode_jpeg(&photo.image, args.quality)?,
+    };
+    fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))
 }
 
 fn write_json<T: serde::Serialize>(path: &Path, value: &T) -> Result<()> {
