@@ -33,6 +33,8 @@ macro_rules! both_dbs {
     };
 }
 
+#[path = "api/browser.rs"]
+mod browser;
 #[path = "api/errors.rs"]
 mod errors;
 #[path = "api/flow.rs"]
