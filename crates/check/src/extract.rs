@@ -822,11 +822,12 @@ pub fn extract_printed(lines: &[TextLine]) -> PrintedFields {
         let from_line = |out: &mut PrintedFields| {
             !same_line.is_empty() && read_value(hit.field, &same_line, out)
         };
-        if hit.after_slash {
-            let _ = from_boxes(&mut out) || from_line(&mut out);
+        let order: [&dyn Fn(&mut PrintedFields) -> bool; 2] = if hit.after_slash {
+            [&from_boxes, &from_line]
         } else {
-            let _ = from_line(&mut out) || from_boxes(&mut out);
-        }
+            [&from_line, &from_boxes]
+        };
+        let _ = order.iter().any(|read| read(&mut out));
     }
     out
 }

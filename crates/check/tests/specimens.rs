@@ -300,10 +300,11 @@ fn ocr_noise(side: &SideTruth, rng: &mut ChaCha8Rng) -> Vec<TextLine> {
                     merged.insert(k);
                 }
             }
-        } else if l.text.chars().filter(char::is_ascii_digit).count() >= 6 && rng.random_bool(0.3) {
-            if let Some(pos) = l.text.find('0') {
-                l.text.replace_range(pos..pos + 1, "O");
-            }
+        } else if l.text.chars().filter(char::is_ascii_digit).count() >= 6
+            && rng.random_bool(0.3)
+            && let Some(pos) = l.text.find('0')
+        {
+            l.text.replace_range(pos..pos + 1, "O");
         }
         out.push(l);
     }
