@@ -27,7 +27,8 @@ before(async () => {
   browser = await h.launch();
   workDir = h.tempDir('idverify-e2e-fx-');
   fx = {
-    card: h.fixtures(path.join(workDir, 'card'), ['--count', '1', '--seed', '11', '--format', 'td1']).docs[0],
+    // 600 dpi: a 2022 px wide card, which the flow must downscale to 1600 px before upload.
+    card: h.fixtures(path.join(workDir, 'card'), ['--count', '1', '--seed', '11', '--format', 'td1', '--dpi', '600']).docs[0],
     passport: h.fixtures(path.join(workDir, 'passport'), ['--count', '1', '--seed', '12', '--format', 'td3']).docs[0],
     expired: h.fixtures(path.join(workDir, 'expired'), ['--count', '1', '--seed', '13', '--format', 'td3', '--valid-on', '2012-03-01']).docs[0],
     noMrz: h.fixtures(path.join(workDir, 'nomrz'), ['--count', '0', '--negatives', '1', '--seed', '14']).negatives[0],
@@ -148,6 +149,12 @@ test('signs up with an ID card: prefilled details, callback per CONTRACT §4, to
     }, kind, { timeout: 20000 });
   }
   await shot(page, 'demo-result');
+  // Downscaled in the browser: long side 1600 px, re-encoded as JPEG.
+  const front = await page.evaluate(() => {
+    const el = document.querySelector('img[data-kind="front"]');
+    return { w: el.naturalWidth, h: el.naturalHeight };
+  });
+  assert.equal(Math.max(front.w, front.h), 1600, `front stored at ${front.w}x${front.h}`);
 
   const rec = await demoRecord(ocr.id);
   assert.equal(rec.tokenVerified, true);
