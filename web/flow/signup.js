@@ -657,7 +657,9 @@
     if (e && e.failed) msg = t('send.failed');
     else if (e && e.slow) msg = t('send.slow');
     else if (e && e.network) {
-      msg = t('send.networkLost');
+      // A call that fails while the browser says it is online: the service is down, or it
+      // refused this page's origin (CORS failures look the same to a page).
+      msg = global.navigator.onLine === false ? t('send.networkLost') : t('send.unreachable');
       this.pendingAction = function () { self.retrySend(); };
     } else if (e && e.status === 403 && !s.verification) {
       msg = t('send.badKey');

@@ -117,7 +117,9 @@ test('an origin the application does not allow is refused', async () => {
   const { shot } = h.shooter('crossorigin-refused');
   const { answers } = await runFlow(page, shop);
   // The browser blocks the call after the refused preflight: the page reads nothing.
-  await page.locator('.idv-send-error .idv-error').waitFor({ timeout: 20000 });
+  const error = page.locator('.idv-send-error .idv-error');
+  await error.waitFor({ timeout: 20000 });
+  assert.match(await error.innerText(), /could not be reached/);
   assert.ok(!answers.some((a) => a.startsWith('POST /verifications 202')), answers.join(', '));
   await shot(page, 'refused');
   await page.close();
