@@ -65,7 +65,7 @@ fn check_name(kind: CheckKind) -> &'static str {
         CheckKind::DateOfBirth => "date of birth",
         CheckKind::DateOfExpiry => "date of expiry",
         CheckKind::PersonalNumber => "personal number",
-        CheckKind::Composite => "composite check digit",
+        CheckKind::Composite => "whole zone (composite)",
     }
 }
 

@@ -62,6 +62,10 @@ pub fn mrz_forms(printed: &str) -> Vec<String> {
 /// ```
 pub fn same_name(printed: &str, mrz: &str, truncated: bool) -> bool {
     let mrz = mrz.split_whitespace().collect::<Vec<_>>().join(" ");
+    if truncated && mrz.is_empty() {
+        // A full name field can leave no room for the given names at all.
+        return true;
+    }
     let squash = |s: &str| s.chars().filter(|c| *c != ' ').collect::<String>();
     mrz_forms(printed).iter().any(|form| {
         *form == mrz
@@ -205,6 +209,8 @@ mod tests {
             false
         ));
         assert!(!same_name("Smith", "SMYTH", true));
+        assert!(same_name("Anna", "", true));
+        assert!(!same_name("Anna", "", false));
     }
 
     #[test]

@@ -433,7 +433,7 @@ fn only_the_composite_check_digit_fails() {
     assert_single(&a, "DC002", Decision::Declined);
     assert_eq!(
         a.results.concerns[1].message,
-        "Check digit of the composite check digit is not valid."
+        "Check digit of the whole zone (composite) is not valid."
     );
 }
 
