@@ -480,8 +480,9 @@
       errorEl,
       h('div', { class: 'idv-upload' }, [
         h('p', { class: 'idv-label', text: t('capture.upload') }),
-        h('label', { for: fileId, class: 'idv-btn idv-filebtn', text: t('capture.uploadLabel') }),
-        fileInput
+        // The input comes first so its focus can outline the label that stands for it.
+        fileInput,
+        h('label', { for: fileId, class: 'idv-btn idv-filebtn', text: t('capture.uploadLabel') })
       ]),
       h('div', { class: 'idv-actions' }, [
         h('button', { type: 'button', class: 'idv-btn', text: t('back'), onclick: function () { self.go(prevStep); } })

@@ -59,6 +59,23 @@ async function uploadPhoto(page, kind, file) {
   await page.locator('.idv-preview-img').waitFor({ timeout: 20000 });
 }
 
+/** The same with the keyboard only: Tab to the file input, Space opens the file chooser. */
+async function uploadPhotoByKeyboard(page, kind, file) {
+  await waitStep(page, `capture-${kind}`);
+  for (let i = 0; i < 4; i++) {
+    const on = await page.evaluate(() => document.activeElement && document.activeElement.getAttribute('data-kind'));
+    if (on === kind) break;
+    await page.keyboard.press('Tab');
+  }
+  assert.equal(await page.evaluate(() => document.activeElement.getAttribute('data-kind')), kind, 'Tab reaches the file input');
+  const chooser = page.waitForEvent('filechooser');
+  await page.keyboard.press('Space');
+  await (await chooser).setFiles(file);
+  await page.locator('.idv-preview-img').waitFor({ timeout: 20000 });
+  // Focus lands on "Use this photo"; Enter takes it.
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Use this photo');
+}
+
 async function usePhoto(page) {
   await page.getByRole('button', { name: 'Use this photo' }).click();
 }
@@ -78,4 +95,4 @@ async function assertFits(page) {
   assert.ok(sw <= cw, `page scrolls sideways: ${sw} > ${cw}`);
 }
 
-module.exports = { waitStep, fillAccount, chooseDocType, uploadPhoto, usePhoto, detailsValues, assertFits };
+module.exports = { waitStep, fillAccount, chooseDocType, uploadPhoto, uploadPhotoByKeyboard, usePhoto, detailsValues, assertFits };
