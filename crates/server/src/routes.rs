@@ -634,25 +634,37 @@ async fn get_results(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let caller = svc.secret_caller(&headers).await?;
+    if let Some(body) = svc.result_cache.get(&id, &caller.app_id) {
+        svc.audit_later(&id, "result-read", &caller.key_id);
+        return Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response());
+    }
     let row = svc.owned_verification(&caller, &id).await?;
     if row.status == "failed" {
         return Err(ApiError::ProcessingFailed);
     }
     let response = match svc.open_answer(&row)? {
-        Some(answer) => ResultsResponse {
-            data: answer.data,
-            signed: answer.signed,
-        },
+        Some(answer) => {
+            let body = serde_json::to_vec(&ResultsResponse {
+                data: answer.data,
+                signed: answer.signed,
+            })
+            .map_err(crate::error::ServerError::from)?;
+            let body = Bytes::from(body);
+            if row.erased_at.is_none() {
+                svc.result_cache.put(&row.id, &row.app_id, body.clone());
+            }
+            ([(header::CONTENT_TYPE, "application/json")], body).into_response()
+        }
         None => {
             let meta = svc.open_meta(&row)?;
             let files = svc.store.files(&row.id).await?;
             let data = svc.pending_result(&row, &meta, &files);
             let signed = svc.sign_result(&row.id, &data)?;
-            ResultsResponse { data, signed }
+            Json(ResultsResponse { data, signed }).into_response()
         }
     };
     svc.audit_later(&row.id, "result-read", &caller.key_id);
-    Ok(Json(response).into_response())
+    Ok(response)
 }
 
 async fn delete_results(

@@ -90,6 +90,7 @@ impl RunningServer {
         };
         let trusted = config.trusted_networks()?;
         let (audit_tx, audit_rx) = mpsc::channel(100_000);
+        let cache_results = store.backend() == crate::store::Backend::Sqlite;
         let svc = Arc::new(Service {
             public_base: config.public_base(addr),
             store,
@@ -104,6 +105,7 @@ impl RunningServer {
             trusted,
             geo,
             key_cache: Default::default(),
+            result_cache: crate::service::ResultCache::new(cache_results),
             config,
         });
         let (shutdown, rx) = watch::channel(false);

@@ -74,6 +74,87 @@ pub struct Service {
     pub geo: Option<GeoIp>,
     /// Cache of API keys by hash (short TTL).
     pub key_cache: crate::auth::KeyCache,
+    /// Serialised results answers of processed verifications (embedded SQLite only).
+    pub result_cache: ResultCache,
+}
+
+/// The serialised results answers of processed verifications, which do not change until they
+/// are erased. Only used with embedded SQLite, where this process is the only writer and erasure
+/// invalidates the entry; with PostgreSQL another process may erase, so every read goes to the
+/// database. An erased id is remembered, so a read that raced with the erasure cannot put the
+/// old answer back.
+#[derive(Debug, Default)]
+pub struct ResultCache {
+    enabled: bool,
+    entries: std::sync::RwLock<std::collections::HashMap<String, Cached>>,
+}
+
+#[derive(Debug)]
+enum Cached {
+    Answer {
+        app_id: String,
+        body: axum::body::Bytes,
+    },
+    Erased,
+}
+
+/// Entries kept at most; the cache is emptied when it is full.
+const RESULT_CACHE_MAX: usize = 20_000;
+
+impl ResultCache {
+    /// A cache that stores only when `enabled`.
+    pub fn new(enabled: bool) -> Self {
+        ResultCache {
+            enabled,
+            entries: Default::default(),
+        }
+    }
+
+    /// The cached body of `id` if it belongs to `app_id`.
+    pub fn get(&self, id: &str, app_id: &str) -> Option<axum::body::Bytes> {
+        let map = self.entries.read().ok()?;
+        match map.get(id)? {
+            Cached::Answer {
+                app_id: owner,
+                body,
+            } => crate::ids::hashes_equal(owner, app_id).then(|| body.clone()),
+            Cached::Erased => None,
+        }
+    }
+
+    /// Remembers the body of a processed verification (not once it was erased).
+    pub fn put(&self, id: &str, app_id: &str, body: axum::body::Bytes) {
+        if !self.enabled {
+            return;
+        }
+        if let Ok(mut map) = self.entries.write() {
+            if matches!(map.get(id), Some(Cached::Erased)) {
+                return;
+            }
+            if map.len() >= RESULT_CACHE_MAX {
+                // Dropping tombstones too is safe: only a read already in flight during an
+                // erasure could re-insert, and the cache is cleared rarely.
+                map.clear();
+            }
+            map.insert(
+                id.to_owned(),
+                Cached::Answer {
+                    app_id: app_id.to_owned(),
+                    body,
+                },
+            );
+        }
+    }
+
+    /// Forgets `id` for good (erased).
+    pub fn remove(&self, id: &str) {
+        if !self.enabled {
+            return;
+        }
+        if let Ok(mut map) = self.entries.write() {
+            map.insert(id.to_owned(), Cached::Erased);
+        }
+    }
 }
 
 impl std::fmt::Debug for Service {
@@ -334,6 +415,8 @@ impl Service {
             .store
             .erase(&row.id, stripped.as_deref(), self.now(), event, actor)
             .await?;
+        // After the commit: a read that raced with the erasure cannot leave the old answer.
+        self.result_cache.remove(&row.id);
         match blobs {
             Some(blobs) => {
                 for b in blobs {

@@ -76,6 +76,13 @@ async fn delete_erases(db: Db) {
     };
     let c = app.full_cycle(PERSON, "ext-1").await;
     app.wait_done(&c, 30).await;
+    // Read it first (and again: served from the cache on SQLite), so erasure must also
+    // invalidate what was read.
+    for _ in 0..2 {
+        let (code, before) = app.results(&c.id, Some(&app.app.secret_key)).await;
+        assert_eq!(code, 200);
+        assert_eq!(before["data"]["attributes"]["lastName"], "VANDERMEULEN");
+    }
     let r = app.http.delete(&c.result_url).send().await.unwrap();
     assert_eq!(r.status(), 403);
     let r = app
