@@ -621,10 +621,11 @@
       return self.poll(Date.now());
     }).then(function (st) {
       self.busy = false;
-      self.handleStatus(st);
+      // The person may have left the step meanwhile (e.g. went back to retake a photo).
+      if (s.step === 'send') self.handleStatus(st);
     }, function (e) {
       self.busy = false;
-      self.showSendError(e);
+      if (s.step === 'send') self.showSendError(e);
     });
   };
 
