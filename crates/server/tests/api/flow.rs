@@ -336,3 +336,39 @@ both_dbs!(
     declined_on_conflict,
     service_endpoints
 );
+
+/// `X-Forwarded-For` is believed only from a configured trusted proxy.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forwarded_for_only_from_trusted_proxies() {
+    for (trusted, expect) in [(false, "127.0.0.1"), (true, "203.0.113.7")] {
+        let app = crate::support::spawn_app_with(Db::Sqlite, None, |c| {
+            if trusted {
+                c.trusted_proxies = vec!["127.0.0.0/8".into(), "10.0.0.0/8".into()];
+            }
+        })
+        .await
+        .unwrap();
+        let r = app
+            .http
+            .post(app.url("/verifications"))
+            .header("X-Client-Key", &app.app.publishable_key)
+            .header("X-Forwarded-For", "198.51.100.1, 203.0.113.7, 10.1.2.3")
+            .header("User-Agent", "Mozilla/5.0 test")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 202);
+        let id = r.json::<Value>().await.unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let (_, body) = app.results(&id, Some(&app.app.secret_key)).await;
+        assert_eq!(
+            body["data"]["metadata"]["ipAddress"], expect,
+            "trusted: {trusted}"
+        );
+        assert_eq!(body["data"]["metadata"]["userAgent"], "Mozilla/5.0 test");
+        assert_eq!(body["data"]["metadata"]["country"], "");
+        app.shutdown().await;
+    }
+}
