@@ -333,7 +333,7 @@ fn read_band(full: &Gray, frame: &Frame, band: &Band, mlp: &Mlp) -> Option<Hypot
             };
             for i in order {
                 let (strip, hint) = strips.get(i)?;
-                let line = if flip {
+                let (line, _seg) = if flip {
                     let r = strip.rotate180();
                     let w = r.w as f32;
                     read_line(&r, n, (w - hint.1, w - hint.0), mlp)?

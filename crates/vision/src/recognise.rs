@@ -522,40 +522,46 @@ impl CharGuess {
     }
 }
 
-/// Reads the `n` characters of a strip: segmentation, then the classifier on every cell
-/// (averaged over a small horizontal jitter).
-pub fn read_line(strip: &Strip, n: usize, hint: (f32, f32), mlp: &Mlp) -> Option<Vec<CharGuess>> {
-    let seg = segment(strip, n, hint)?;
+/// Classifies cell `i` of a segmentation (`i` may lie one cell outside the line), averaged over a
+/// small horizontal jitter.
+pub fn classify_cell(strip: &Strip, seg: &Segmentation, i: isize, mlp: &Mlp) -> CharGuess {
     let mut input = vec![0f32; CELL_W * CELL_H];
-    let mut out = Vec::with_capacity(n);
-    for i in 0..n {
-        let mut probs = vec![0f32; ALPHABET.len()];
-        let jit = [
-            (0.0, 0.0),
-            (-0.08 * seg.pitch, 0.0),
-            (0.08 * seg.pitch, 0.0),
-        ];
-        for s in jit {
-            cell_input(strip, &seg, i, s, &mut input);
-            for (p, q) in probs.iter_mut().zip(mlp.probabilities(&input)) {
-                *p += q / jit.len() as f32;
-            }
+    let mut probs = vec![0f32; ALPHABET.len()];
+    let jit = [0.0, -0.08 * seg.pitch, 0.08 * seg.pitch];
+    for s in jit {
+        // Cell i is cell 0 shifted by i pitches.
+        cell_input(strip, seg, 0, (s + i as f32 * seg.pitch, 0.0), &mut input);
+        for (p, q) in probs.iter_mut().zip(mlp.probabilities(&input)) {
+            *p += q / jit.len() as f32;
         }
-        let mut idx: Vec<usize> = (0..probs.len()).collect();
-        idx.sort_by(|a, b| {
-            probs
-                .get(*b)
-                .copied()
-                .unwrap_or(0.0)
-                .total_cmp(&probs.get(*a).copied().unwrap_or(0.0))
-        });
-        let alternatives = idx
-            .iter()
-            .take(4)
-            .filter_map(|&k| Some((char::from(*ALPHABET.get(k)?), probs.get(k).copied()?)))
-            .filter(|(_, p)| *p > 1e-4)
-            .collect();
-        out.push(CharGuess { alternatives });
     }
-    Some(out)
+    let mut idx: Vec<usize> = (0..probs.len()).collect();
+    idx.sort_by(|a, b| {
+        probs
+            .get(*b)
+            .copied()
+            .unwrap_or(0.0)
+            .total_cmp(&probs.get(*a).copied().unwrap_or(0.0))
+    });
+    let alternatives = idx
+        .iter()
+        .take(4)
+        .filter_map(|&k| Some((char::from(*ALPHABET.get(k)?), probs.get(k).copied()?)))
+        .filter(|(_, p)| *p > 1e-4)
+        .collect();
+    CharGuess { alternatives }
+}
+
+/// Reads the `n` characters of a strip: segmentation, then the classifier on every cell.
+pub fn read_line(
+    strip: &Strip,
+    n: usize,
+    hint: (f32, f32),
+    mlp: &Mlp,
+) -> Option<(Vec<CharGuess>, Segmentation)> {
+    let seg = segment(strip, n, hint)?;
+    let out = (0..n as isize)
+        .map(|i| classify_cell(strip, &seg, i, mlp))
+        .collect();
+    Some((out, seg))
 }
