@@ -7,8 +7,10 @@
 //! signing), not the document reader.
 //!
 //! ```text
-//! cargo run --release -p idverify-server --example load -- [sqlite|postgres] [CYCLES] [GET_SECONDS] [GET_CONNECTIONS]
+//! cargo run --release -p idverify-server --example load -- [sqlite|postgres] [CYCLES] [GET_SECONDS] [GET_CONNECTIONS] [hold]
 //! ```
+//! With `hold` it prints `HOLD <results url> <secret key>` after the cycle phase and serves for
+//! GET_SECONDS + 5 s, for an external load tool (`scripts/load-bench` runs wrk when installed).
 //! PostgreSQL uses a fresh database on the server of `IDVERIFY_TEST_DATABASE_URL`.
 
 #![allow(
@@ -228,6 +230,18 @@ async fn main() {
     );
     for e in errors.iter().take(5) {
         println!("  error: {e}");
+    }
+
+    // With `hold`, leave the GET load to an external tool (wrk): print what it needs and serve
+    // for GET_SECONDS + 5 seconds.
+    if args.get(5).map(String::as_str) == Some("hold") {
+        println!(
+            "HOLD {base}/verifications/results/{} {}",
+            ids[0], app.secret_key
+        );
+        tokio::time::sleep(Duration::from_secs(get_secs + 5)).await;
+        server.shutdown().await;
+        return;
     }
 
     // Phase 2: GET results.
