@@ -6,8 +6,11 @@ use clap::{Parser, Subcommand};
 
 mod apps_cmd;
 mod demo;
+mod eval_cmd;
 mod keys_cmd;
 mod mrz_cmd;
+mod pipeline;
+mod scan_cmd;
 mod serve_cmd;
 
 /// idverify: self-hostable identity-document verification.
@@ -29,14 +32,26 @@ enum Command {
     Apps(apps_cmd::AppsArgs),
     /// Manage the ES512 signing keys.
     Keys(keys_cmd::KeysArgs),
+    /// Read the MRZ of local images, run the document check, print the Result as JSON.
+    Scan(scan_cmd::ScanArgs),
+    /// Evaluate MRZ reading on a labelled image set (labels.json).
+    EvalMrz(eval_cmd::EvalMrzArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Mrz(args) => mrz_cmd::run(args),
-        Command::Serve(args) => serve_cmd::run(args, std::sync::Arc::new(serve_cmd::NoPipeline)),
+        Command::Serve(args) => match pipeline::ReadingPipeline::new(Default::default()) {
+            Ok(p) => serve_cmd::run(args, std::sync::Arc::new(p)),
+            Err(e) => {
+                eprintln!("idverify serve: {e:#}");
+                ExitCode::FAILURE
+            }
+        },
         Command::Apps(args) => apps_cmd::run(args),
         Command::Keys(args) => keys_cmd::run(args),
+        Command::Scan(args) => scan_cmd::run(args),
+        Command::EvalMrz(args) => eval_cmd::run(args),
     }
 }

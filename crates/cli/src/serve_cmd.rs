@@ -8,9 +8,7 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use idverify_server::config::ProcessEnv;
-use idverify_server::{
-    CheckError, CheckInput, CheckOutput, Config, DocumentCheck, RunningServer, SystemClock,
-};
+use idverify_server::{Config, DocumentCheck, RunningServer, SystemClock};
 
 /// Arguments of `idverify serve`.
 #[derive(Debug, clap::Args)]
@@ -61,19 +59,6 @@ pub fn init_logging() {
         .with_target(false)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .try_init();
-}
-
-/// Stands in where no document-reading pipeline is linked: every verification ends `failed`
-/// (the results call answers 400 "Error verifying application"), never a made-up decision.
-#[derive(Debug, Default)]
-pub struct NoPipeline;
-
-impl DocumentCheck for NoPipeline {
-    fn check(&self, _input: &CheckInput) -> Result<CheckOutput, CheckError> {
-        Err(CheckError(
-            "no document-reading pipeline is linked into this binary".into(),
-        ))
-    }
 }
 
 /// Runs `idverify serve` with `check` as the document check.

@@ -1,0 +1,134 @@
+//! `idverify scan FRONT [BACK] [--selfie FILE]`: reads the MRZ of local images, runs the
+//! document check and prints the contract's Result as JSON.
+//!
+//! Unreadable input (missing file, empty, truncated, not an image, HEIC, too large) is a
+//! one-line error and a non-zero exit; an image without a readable MRZ is a Result with the
+//! document check's concern, not an error.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use idverify_check::{CheckInput, Policy, SideInput, assess};
+use idverify_mrz::Date;
+use idverify_vision::{IntakeLimits, Models, decode_image};
+use idverify_wire::{DocumentFile, DocumentGroup, Metadata, VerificationResult};
+
+use crate::eval_cmd::today_utc;
+
+/// Arguments of `scan`.
+#[derive(Debug, clap::Args)]
+pub struct ScanArgs {
+    /// The front of the document (the data page of a passport).
+    pub front: PathBuf,
+    /// The back of the document (ID cards).
+    pub back: Option<PathBuf>,
+    /// A selfie (checked to be a readable image; face matching is not part of this command yet).
+    #[arg(long)]
+    pub selfie: Option<PathBuf>,
+    /// The day of the check (YYYY-MM-DD); today by default.
+    #[arg(long)]
+    pub today: Option<String>,
+}
+
+/// The media type of a decoded file, from its magic bytes.
+fn media_type(bytes: &[u8]) -> &'static str {
+    match image::guess_format(bytes) {
+        Ok(image::ImageFormat::Png) => "image/png",
+        Ok(image::ImageFormat::WebP) => "image/webp",
+        _ => "image/jpeg",
+    }
+}
+
+struct Side {
+    input: SideInput,
+    file: DocumentFile,
+}
+
+fn read_side(path: &Path, kind: &str, models: &Models, today: Date) -> Result<Side> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let input = crate::pipeline::read_side(&bytes, &IntakeLimits::default(), models, today)
+        .with_context(|| format!("{}", path.display()))?;
+    Ok(Side {
+        input,
+        file: DocumentFile {
+            kind: kind.to_string(),
+            media_type: media_type(&bytes).to_string(),
+            uri: path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+        },
+    })
+}
+
+/// Runs the scan and builds the Result.
+pub fn scan(args: &ScanArgs, today: Date) -> Result<VerificationResult> {
+    let models = Models::embedded()
+        .context("the MRZ recogniser weights do not load: run training/train-recogniser")?;
+    let front = read_side(&args.front, "front", &models, today)?;
+    let back = args
+        .back
+        .as_deref()
+        .map(|p| read_side(p, "back", &models, today))
+        .transpose()?;
+    let mut groups = vec![DocumentGroup {
+        name: "document".into(),
+        files: std::iter::once(front.file.clone())
+            .chain(back.as_ref().map(|b| b.file.clone()))
+            .collect(),
+    }];
+    if let Some(selfie) = &args.selfie {
+        let bytes =
+            std::fs::read(selfie).with_context(|| format!("cannot read {}", selfie.display()))?;
+        decode_image(&bytes, &IntakeLimits::default())
+            .with_context(|| format!("{}", selfie.display()))?;
+        groups.push(DocumentGroup {
+            name: "selfie".into(),
+            files: vec![DocumentFile {
+                kind: "selfie".into(),
+                media_type: media_type(&bytes).into(),
+                uri: selfie
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+            }],
+        });
+    }
+    let input = CheckInput {
+        front: front.input,
+        back: back.map(|b| b.input),
+    };
+    let assessment = assess(&input, &Policy::default(), today);
+    Ok(assessment.into_result(
+        groups,
+        Metadata {
+            platform: "api".into(),
+            ..Metadata::default()
+        },
+    ))
+}
+
+/// `idverify scan`.
+pub fn run(args: ScanArgs) -> ExitCode {
+    let today = match args.today.as_deref() {
+        Some(t) => match Date::parse_iso(t) {
+            Some(d) => d,
+            None => {
+                eprintln!("error: --today must be YYYY-MM-DD");
+                return ExitCode::from(2);
+            }
+        },
+        None => today_utc(),
+    };
+    match scan(&args, today).and_then(|r| Ok(serde_json::to_string_pretty(&r)?)) {
+        Ok(json) => {
+            println!("{json}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,191 @@
+//! `idverify scan` end to end: a rendered specimen read into the contract's Result, and hostile
+//! files (empty, random bytes, cut JPEG, decompression-bomb PNG header, HEIC, missing) refused
+//! with a one-line error and a non-zero exit, never a panic.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test helpers: a panic is a failed test
+
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use idverify_testkit::rand::SeedableRng;
+use idverify_testkit::{ChaCha8Rng, DocFormat, RenderOptions, SpecimenSpec, render};
+
+fn dir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("idverify-scan-test-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn scan(args: &[&Path]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_idverify"))
+        .arg("scan")
+        .args(args)
+        .args(["--today", "2026-01-01"])
+        .output()
+        .unwrap()
+}
+
+fn assert_clean_failure(out: &Output, what: &str) {
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(out.status.code(), Some(0), "{what}: must fail");
+    assert!(out.status.code().is_some(), "{what}: killed by a signal");
+    assert!(!err.contains("panicked"), "{what}: panicked: {err}");
+    assert_eq!(
+        err.trim_end().lines().count(),
+        1,
+        "{what}: not one line: {err}"
+    );
+    assert!(err.starts_with("error: "), "{what}: {err}");
+    assert!(out.stdout.is_empty(), "{what}: printed a result");
+}
+
+fn crc32(data: &[u8]) -> u32 {
+    let mut crc = 0xffff_ffffu32;
+    for &b in data {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xedb8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
+    out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+    let mut body = kind.to_vec();
+    body.extend_from_slice(data);
+    out.extend_from_slice(&body);
+    out.extend_from_slice(&crc32(&body).to_be_bytes());
+}
+
+#[test]
+fn hostile_files_fail_with_one_line() {
+    let d = dir("hostile");
+    let empty = d.join("empty.jpg");
+    std::fs::write(&empty, b"").unwrap();
+
+    let mut state = 0x9e37_79b9u32;
+    let random: Vec<u8> = (0..10_000)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            (state >> 24) as u8
+        })
+        .collect();
+    let rnd = d.join("random.jpg");
+    std::fs::write(&rnd, &random).unwrap();
+
+    let img = image::RgbImage::from_fn(300, 200, |x, y| {
+        image::Rgb([(x % 255) as u8, (y % 255) as u8, 7])
+    });
+    let mut jpeg = Vec::new();
+    img.write_to(&mut Cursor::new(&mut jpeg), image::ImageFormat::Jpeg)
+        .unwrap();
+    let sos = jpeg.windows(2).position(|w| w == [0xFF, 0xDA]).unwrap();
+    let cut = d.join("cut.jpg");
+    std::fs::write(&cut, &jpeg[..sos]).unwrap();
+
+    let mut bomb = vec![0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a];
+    let mut ihdr = Vec::new();
+    ihdr.extend_from_slice(&20_000u32.to_be_bytes());
+    ihdr.extend_from_slice(&20_000u32.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
+    chunk(&mut bomb, b"IHDR", &ihdr);
+    chunk(
+        &mut bomb,
+        b"IDAT",
+        &[0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01],
+    );
+    chunk(&mut bomb, b"IEND", &[]);
+    let bomb_path = d.join("bomb.png");
+    std::fs::write(&bomb_path, &bomb).unwrap();
+
+    let mut heic = vec![0, 0, 0, 0x18];
+    heic.extend_from_slice(b"ftypheic\0\0\0\0mif1heic");
+    let heic_path = d.join("photo.heic");
+    std::fs::write(&heic_path, &heic).unwrap();
+
+    let text = d.join("notes.png");
+    std::fs::write(&text, "this is not an image\n").unwrap();
+
+    for (path, what) in [
+        (&empty, "empty"),
+        (&rnd, "random bytes"),
+        (&cut, "JPEG cut before its data"),
+        (&bomb_path, "20000x20000 PNG header"),
+        (&heic_path, "HEIC"),
+        (&text, "text file"),
+    ] {
+        let out = scan(&[path]);
+        assert_clean_failure(&out, what);
+    }
+    let out = scan(&[&heic_path]);
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("HEIC is not supported: send JPEG, PNG or WebP")
+    );
+    let out = scan(&[&d.join("does-not-exist.jpg")]);
+    assert_clean_failure(&out, "missing file");
+    // A bad back fails the whole scan too.
+    let good = d.join("good.png");
+    img.save(&good).unwrap();
+    assert_clean_failure(&scan(&[&good, &bomb_path]), "bad back");
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn reads_a_rendered_passport_into_the_result() {
+    let d = dir("passport");
+    let mut rng = ChaCha8Rng::seed_from_u64(7);
+    let spec = SpecimenSpec::random_of(DocFormat::Td3, &mut rng);
+    let specimen = render(&spec, &RenderOptions::default()).unwrap();
+    let path = d.join("passport.jpg");
+    specimen.mrz_side().save(&path).unwrap();
+    let out = scan(&[&path]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["mrz"]["format"], "TD3");
+    assert_eq!(v["mrz"]["valid"], true);
+    let lines: Vec<String> = v["mrz"]["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l.as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(lines, specimen.truth.mrz_lines);
+    assert_eq!(v["documents"][0]["files"][0]["kind"], "front");
+    assert_eq!(v["status"], "done");
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn an_image_without_mrz_is_a_result_not_an_error() {
+    let d = dir("blank");
+    let path = d.join("blank.png");
+    image::GrayImage::from_pixel(640, 400, image::Luma([235]))
+        .save(&path)
+        .unwrap();
+    let out = scan(&[&path]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v.get("mrz").is_none());
+    let concerns = v["results"]["concerns"].as_array().unwrap();
+    assert!(concerns.iter().any(|c| c["id"] == "DC001"), "{concerns:?}");
+    let _ = std::fs::remove_dir_all(&d);
+}
