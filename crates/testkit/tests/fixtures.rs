@@ -491,3 +491,15 @@ fn a_set_gives_in_memory_what_the_binary_writes() {
     assert!(neg.mrz_photo().is_none());
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn ground_truth_round_trips_through_json() {
+    for format in DocFormat::ALL {
+        let s = render(&spec(format, 64), &RenderOptions { dpi: 100.0 }).unwrap();
+        let text = serde_json::to_string(&s.truth).unwrap();
+        let back: idverify_testkit::GroundTruth = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, s.truth, "{format}");
+        // The printed values use the contract's camelCase field names.
+        assert!(text.contains("\"dateOfBirth\""), "{format}");
+    }
+}
