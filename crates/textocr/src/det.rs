@@ -34,9 +34,12 @@ pub struct DetBox {
     pub score: f32,
 }
 
-/// The detector's input size for an image: long side `long_side`, both sides multiples of 32.
+/// The detector's input size for an image: long side `long_side` (small images are scaled
+/// up: the detector misses text under ~10 pixels high), both sides multiples of 32.
 fn det_size(w: u32, h: u32, long_side: u32) -> (u32, u32) {
-    let scale = long_side.max(32) as f32 / w.max(h) as f32;
+    let long = w.max(h).max(1);
+    let target = long_side.max(32);
+    let scale = target as f32 / long as f32;
     let round32 = |v: u32| (((v as f32 * scale) / 32.0).round() as u32).max(1) * 32;
     (round32(w), round32(h))
 }
@@ -109,6 +112,22 @@ pub(crate) fn detect(
         .collect();
     sort_reading_order(&mut boxes);
     Ok(boxes)
+}
+
+/// Removes the boxes shaped like MRZ lines: at least 60% as wide as the horizontal extent of
+/// all boxes, at least 18 times wider than high, centre in the lower half of that extent.
+pub(crate) fn drop_mrz_like(boxes: &mut Vec<DetBox>) {
+    let x0 = boxes.iter().map(|b| b.x).fold(f32::MAX, f32::min);
+    let x1 = boxes.iter().map(|b| b.x + b.width).fold(f32::MIN, f32::max);
+    let y0 = boxes.iter().map(|b| b.y).fold(f32::MAX, f32::min);
+    let y1 = boxes
+        .iter()
+        .map(|b| b.y + b.height)
+        .fold(f32::MIN, f32::max);
+    let (span, mid) = (x1 - x0, (y0 + y1) / 2.0);
+    boxes.retain(|b| {
+        !(b.width >= 0.6 * span && b.width >= 18.0 * b.height && b.y + b.height / 2.0 > mid)
+    });
 }
 
 /// Top to bottom; boxes whose vertical centres are within half a line height of each other
@@ -226,6 +245,28 @@ mod tests {
         assert_eq!((c[0].x0, c[0].x1, c[0].y0, c[0].y1), (1, 3, 1, 1));
         assert!((c[0].score - 0.9).abs() < 1e-6);
         assert_eq!((c[1].x0, c[1].y0, c[1].y1), (8, 2, 4));
+    }
+
+    #[test]
+    fn mrz_like_lines_are_dropped() {
+        let b = |x: f32, y: f32, width: f32, height: f32| DetBox {
+            x,
+            y,
+            width,
+            height,
+            score: 1.0,
+        };
+        let mut v = vec![
+            b(0.0, 0.0, 300.0, 20.0),   // a title, wide but at the top
+            b(0.0, 100.0, 80.0, 12.0),  // a value
+            b(5.0, 400.0, 980.0, 30.0), // MRZ line
+            b(5.0, 440.0, 990.0, 30.0), // MRZ line
+            b(0.0, 470.0, 120.0, 12.0), // a short line at the bottom
+        ];
+        v[0].width = 990.0;
+        drop_mrz_like(&mut v);
+        assert_eq!(v.len(), 3);
+        assert!(v.iter().all(|d| d.y < 400.0 || d.width < 200.0));
     }
 
     #[test]

@@ -24,6 +24,7 @@
 
 mod det;
 mod rec;
+mod text_fix;
 
 use image::RgbImage;
 
@@ -98,6 +99,10 @@ pub struct ReadOptions {
     pub batch: usize,
     /// Detection boxes lower than this (pixels of the upright image) are ignored.
     pub min_line_height: f32,
+    /// Leave out lines shaped like MRZ lines (at least 60% as wide as all the text found,
+    /// at least 18 times wider than high, in the lower half): the MRZ is read by
+    /// `idverify-vision`, and these are the widest lines, the costliest to recognise.
+    pub skip_mrz_lines: bool,
 }
 
 impl Default for ReadOptions {
@@ -108,6 +113,7 @@ impl Default for ReadOptions {
             max_lines: 48,
             batch: 8,
             min_line_height: 6.0,
+            skip_mrz_lines: true,
         }
     }
 }
@@ -176,9 +182,15 @@ impl Models {
     /// fit the dictionary.
     pub fn read(&self, image: &RgbImage, opts: &ReadOptions) -> Result<Vec<OcrLine>, Error> {
         let upright = upright(image, opts.quarter_turns)?;
-        let boxes = det::detect(&self.det, &upright, opts)?;
+        let mut boxes = det::detect(&self.det, &upright, opts)?;
+        if opts.skip_mrz_lines {
+            det::drop_mrz_like(&mut boxes);
+        }
         let mut lines = rec::recognise(&self.rec, &self.dict, &upright, &boxes, opts)?;
         lines.retain(|l| !l.text.trim().is_empty());
+        for l in &mut lines {
+            l.text = text_fix::fix_case(&l.text);
+        }
         Ok(lines)
     }
 
