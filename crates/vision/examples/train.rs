@@ -256,7 +256,7 @@ fn sample_block(
         }
     }
     // Down to the native resolution.
-    let native_cap = (rng.range(5.5f32.ln(), 34.0f32.ln())).exp();
+    let native_cap = (rng.range(7.0f32.ln(), 34.0f32.ln())).exp();
     let r = native_cap / cap;
     let nw = ((w as f32 * r).round() as usize).max(8);
     let nh = ((h as f32 * r).round() as usize).max(8);

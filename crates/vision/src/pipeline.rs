@@ -174,6 +174,21 @@ const MAX_OVERRIDDEN_CONFIDENCE: f32 = 0.97;
 /// Most characters a trusted correction may change.
 const MAX_CHANGES: usize = 4;
 
+/// Keeps, at the first position of an MRZ, only the document-code letters among the
+/// alternatives when the recogniser offered any, renormalised.
+fn restrict_first(g: &mut CharGuess) {
+    let keep: Vec<(char, f32)> = g
+        .alternatives
+        .iter()
+        .copied()
+        .filter(|(c, _)| matches!(c, 'P' | 'V' | 'I' | 'A' | 'C'))
+        .collect();
+    let total: f32 = keep.iter().map(|a| a.1).sum();
+    if total > 1e-3 {
+        g.alternatives = keep.into_iter().map(|(c, p)| (c, p / total)).collect();
+    }
+}
+
 /// The round glyphs that OCR-B barely tells apart at low resolution.
 fn round(x: char) -> bool {
     matches!(x, 'O' | '0' | 'D' | 'Q')
@@ -345,6 +360,10 @@ fn read_band(full: &Gray, frame: &Frame, band: &Band, mlp: &Mlp) -> Option<Hypot
                     count += 1;
                 }
                 chars.push(line);
+            }
+            // The first character is a document code letter (P, V, I, A, C in every format).
+            if let Some(g) = chars.first_mut().and_then(|l| l.first_mut()) {
+                restrict_first(g);
             }
             let score = logp / count.max(1) as f32;
             let base_turns: u8 = if frame.turned { 1 } else { 0 };
