@@ -372,3 +372,105 @@ async fn forwarded_for_only_from_trusted_proxies() {
         app.shutdown().await;
     }
 }
+
+/// A minimal MaxMind DB (IPv4, 24-bit records) in ip-location-db's flat layout that maps
+/// `network/24` to `{country_code, city}` — written by hand from the MaxMind DB format spec.
+fn tiny_city_mmdb(network: [u8; 3], country_code: &str, city: &str) -> Vec<u8> {
+    fn string(out: &mut Vec<u8>, s: &str) {
+        assert!(s.len() < 29);
+        out.push(0x40 | s.len() as u8);
+        out.extend_from_slice(s.as_bytes());
+    }
+    const NODES: u32 = 24;
+    let mut out = Vec::new();
+    // Search tree: node d follows bit d of the network; the other branch has no data.
+    let bits = u32::from_be_bytes([network[0], network[1], network[2], 0]);
+    for d in 0..NODES {
+        let bit = (bits >> (31 - d)) & 1;
+        let next = if d + 1 < NODES { d + 1 } else { NODES + 16 }; // data at offset 0
+        let (left, right) = if bit == 0 {
+            (next, NODES)
+        } else {
+            (NODES, next)
+        };
+        out.extend_from_slice(&left.to_be_bytes()[1..]);
+        out.extend_from_slice(&right.to_be_bytes()[1..]);
+    }
+    out.extend_from_slice(&[0u8; 16]);
+    // Data section: {"country_code": …, "city": …}.
+    out.push(0xE2);
+    string(&mut out, "country_code");
+    string(&mut out, country_code);
+    string(&mut out, "city");
+    string(&mut out, city);
+    // Metadata.
+    out.extend_from_slice(b"\xAB\xCD\xEFMaxMind.com");
+    out.push(0xE9);
+    string(&mut out, "binary_format_major_version");
+    out.extend_from_slice(&[0xA1, 2]);
+    string(&mut out, "binary_format_minor_version");
+    out.push(0xA0);
+    string(&mut out, "build_epoch");
+    out.extend_from_slice(&[0x01, 0x02, 0x01]);
+    string(&mut out, "database_type");
+    string(&mut out, "test-city");
+    string(&mut out, "description");
+    out.push(0xE1);
+    string(&mut out, "en");
+    string(&mut out, "test");
+    string(&mut out, "ip_version");
+    out.extend_from_slice(&[0xA1, 4]);
+    string(&mut out, "languages");
+    out.extend_from_slice(&[0x01, 0x04]);
+    string(&mut out, "en");
+    string(&mut out, "node_count");
+    out.extend_from_slice(&[0xC1, NODES as u8]);
+    string(&mut out, "record_size");
+    out.extend_from_slice(&[0xA1, 24]);
+    out
+}
+
+/// With a geo-IP database configured, `metadata` carries the client's country (alpha-3) and city.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn geoip_country_and_city() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("city.mmdb");
+    std::fs::write(&db, tiny_city_mmdb([203, 0, 113], "SE", "Skondal")).unwrap();
+    let geo = idverify_server::geo::GeoIp::open(&db).unwrap();
+    assert_eq!(
+        geo.lookup("203.0.113.7".parse().unwrap()),
+        Some(("SWE".into(), "Skondal".into()))
+    );
+    assert_eq!(geo.lookup("8.8.8.8".parse().unwrap()), None);
+    let app = crate::support::spawn_app_with(Db::Sqlite, None, |c| {
+        c.trusted_proxies = vec!["127.0.0.1".into()];
+        c.geoip_database = Some(db.clone());
+    })
+    .await
+    .unwrap();
+    for (xff, country, city) in [("203.0.113.7", "SWE", "Skondal"), ("198.51.100.1", "", "")] {
+        let r = app
+            .http
+            .post(app.url("/verifications"))
+            .header("X-Client-Key", &app.app.publishable_key)
+            .header("X-Forwarded-For", xff)
+            .send()
+            .await
+            .unwrap();
+        let id = r.json::<Value>().await.unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let (_, body) = app.results(&id, Some(&app.app.secret_key)).await;
+        let m = &body["data"]["metadata"];
+        assert_eq!(
+            (
+                m["ipAddress"].as_str(),
+                m["country"].as_str(),
+                m["city"].as_str()
+            ),
+            (Some(xff), Some(country), Some(city))
+        );
+    }
+    app.shutdown().await;
+}
