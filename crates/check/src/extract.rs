@@ -429,9 +429,14 @@ const LABELS: &[(PrintedField, &[&str])] = &[
 ];
 
 /// A label found at the start of a line.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct LabelHit {
     field: PrintedField,
+    /// Character span of the first label in the line.
+    span: (usize, usize),
+    /// Labels of other fields on the same line (`Date of birth   Document No.`), with their
+    /// character spans: their values stand under them, in their own columns.
+    others: Vec<(PrintedField, (usize, usize))>,
     /// Character index in the line where the text after the label(s) starts.
     value_start: usize,
     /// The text after the label follows a `/`: more likely a translation of the label the
@@ -533,29 +538,42 @@ fn edit_distance(a: &[char], b: &[char], max: usize) -> Option<usize> {
 }
 
 /// The longest label phrase starting at word `k`: its field and how many words it takes. A
-/// phrase is compared whole (`DATE OF BRTH` is one edit from `DATE OF BIRTH`).
+/// phrase is compared whole and without its spaces, so `DATE OF BRTH` (one edit) and
+/// `FECHADE EXPEDICION` (glued words) are read, and a `/` read as a letter stuck to a word
+/// (`SexI`, `INationalité`) is dropped.
 fn label_at(words: &[(String, usize, usize)], k: usize) -> Option<(PrintedField, usize)> {
-    let mut best: Option<(PrintedField, usize)> = None;
+    let mut best: Option<(PrintedField, usize, usize)> = None;
     for (field, phrases) in LABELS {
         for phrase in *phrases {
             let n = phrase.split(' ').count();
-            if best.is_some_and(|(_, len)| len >= n) {
+            let key: String = phrase.chars().filter(|c| *c != ' ').collect();
+            if best.is_some_and(|(_, _, len)| len >= key.len()) {
                 continue;
             }
-            let Some(read) = words.get(k..k + n) else {
-                continue;
-            };
-            let read = read
-                .iter()
-                .map(|(w, _, _)| w.as_str())
-                .collect::<Vec<_>>()
-                .join(" ");
-            if word_matches(&read, phrase) {
-                best = Some((*field, n));
+            for m in 1..=n {
+                let Some(read) = words.get(k..k + m) else {
+                    break;
+                };
+                let read: String = read.iter().map(|(w, _, _)| w.as_str()).collect();
+                let slash_like = |c: char| matches!(c, 'I' | 'L' | '1');
+                let trimmed_end = read.strip_suffix(slash_like).filter(|r| r.len() >= 3);
+                let trimmed_start = read.strip_prefix(slash_like).filter(|r| r.len() >= 3);
+                let fits = word_matches(&read, &key)
+                    || trimmed_end.is_some_and(|r| r == key)
+                    || trimmed_start.is_some_and(|r| r == key);
+                if fits {
+                    best = Some((*field, m, key.len()));
+                    break;
+                }
             }
         }
     }
-    best
+    best.map(|(field, m, _)| (field, m))
+}
+
+/// Whether a word is a `/` the reader took for a letter or digit.
+fn is_slash_word(word: &str) -> bool {
+    matches!(word, "I" | "L" | "1")
 }
 
 /// Whether a word is a field number (`1`, `4a`, `4b`) as on cards that number their labels.
@@ -566,7 +584,7 @@ fn is_numbering(word: &str) -> bool {
 }
 
 /// Finds the label(s) at the start of a line. Bilingual labels (`Surname / Nom`) are consumed
-/// together; the field is the first one's.
+/// together; the field is the first one's; labels of other fields further on are kept aside.
 fn find_label(line: &str) -> Option<LabelHit> {
     let folded: Vec<char> = line.chars().map(fold_char).collect();
     let words = spanned_words(&folded);
@@ -575,15 +593,30 @@ fn find_label(line: &str) -> Option<LabelHit> {
         k += 1;
     }
     let (field, len) = label_at(&words, k)?;
+    let span_of = |from: usize, n: usize| {
+        let start = words.get(from).map_or(0, |w| w.1);
+        let end = words.get(from + n - 1).map_or(start, |w| w.2);
+        (start, end)
+    };
+    let span = span_of(k, len);
+    let mut others: Vec<(PrintedField, (usize, usize))> = Vec::new();
     k += len;
-    // Further labels, possibly numbered again (`1. Surname / 1. Nom`).
+    // Further labels, possibly numbered again (`1. Surname / 1. Nom`) or after a `/` read as `I`.
     loop {
         let mut next = k;
-        if words.get(next).is_some_and(|(w, _, _)| is_numbering(w)) {
+        if words
+            .get(next)
+            .is_some_and(|(w, _, _)| is_numbering(w) || is_slash_word(w))
+        {
             next += 1;
         }
         match label_at(&words, next) {
-            Some((_, len)) => k = next + len,
+            Some((f, len)) => {
+                if f != field && f != PrintedField::Other && !others.iter().any(|(o, _)| *o == f) {
+                    others.push((f, span_of(next, len)));
+                }
+                k = next + len;
+            }
             None => break,
         }
     }
@@ -591,16 +624,20 @@ fn find_label(line: &str) -> Option<LabelHit> {
         Some((_, _, end)) => *end,
         None => 0,
     };
-    let after_slash = folded
-        .get(value_start..)
-        .unwrap_or(&[])
+    let rest = folded.get(value_start..).unwrap_or(&[]);
+    let slash_before = rest
         .iter()
         .take_while(|c| !c.is_alphanumeric())
         .any(|c| *c == '/');
+    let slash_word_first = words
+        .get(k)
+        .is_some_and(|(w, _, _)| is_slash_word(w) && words.len() > k + 1);
     Some(LabelHit {
         field,
+        span,
+        others,
         value_start,
-        after_slash,
+        after_slash: slash_before || slash_word_first,
     })
 }
 
@@ -729,13 +766,16 @@ fn sex_of(value: &str) -> Option<Sex> {
     }
 }
 
-/// Candidate lines for the value of the label on line `i`, best first: the box to its right on
-/// the same row, then boxes below, left-aligned with it and close under it. Label lines and
-/// MRZ lines are never candidates; a box below another label belongs to that label.
-fn candidates(lines: &[TextLine], labels: &[Option<LabelHit>], i: usize) -> Vec<usize> {
-    let Some(label) = lines.get(i) else {
-        return Vec::new();
-    };
+/// Candidate lines for the value of a label standing in box `label` on line `i`, best first:
+/// the box to its right on the same row, then boxes below, left-aligned with it and close under
+/// it. Label lines and MRZ lines are never candidates; a box below another label belongs to
+/// that label.
+fn candidates(
+    lines: &[TextLine],
+    labels: &[Option<LabelHit>],
+    i: usize,
+    label: &TextLine,
+) -> Vec<usize> {
     if !label.has_box() {
         // No geometry: the next line in reading order.
         let next = i + 1;
@@ -765,7 +805,7 @@ fn candidates(lines: &[TextLine], labels: &[Option<LabelHit>], i: usize) -> Vec<
         let dx = (cand.x() - label.x()).abs();
         let below = cand.y() >= label.y() + 0.5 * label.h() && gap <= 2.2 * hh;
         let aligned = dx <= (1.5 * hh).max(0.35 * label.w());
-        if below && aligned && !label_between(lines, labels, i, j) {
+        if below && aligned && !label_between(lines, labels, i, label, cand) {
             scored.push((h + gap.max(0.0) + dx * 0.5, j));
         }
     }
@@ -773,11 +813,14 @@ fn candidates(lines: &[TextLine], labels: &[Option<LabelHit>], i: usize) -> Vec<
     scored.into_iter().map(|(_, j)| j).collect()
 }
 
-/// Whether another label stands between label `i` and the box `j` below it.
-fn label_between(lines: &[TextLine], labels: &[Option<LabelHit>], i: usize, j: usize) -> bool {
-    let (Some(label), Some(cand)) = (lines.get(i), lines.get(j)) else {
-        return false;
-    };
+/// Whether another label stands between the label on line `i` and the box `cand` below it.
+fn label_between(
+    lines: &[TextLine],
+    labels: &[Option<LabelHit>],
+    i: usize,
+    label: &TextLine,
+    cand: &TextLine,
+) -> bool {
     lines.iter().enumerate().any(|(k, other)| {
         k != i
             && labels.get(k).is_some_and(Option::is_some)
@@ -787,6 +830,18 @@ fn label_between(lines: &[TextLine], labels: &[Option<LabelHit>], i: usize, j: u
             && other.x() < cand.x() + cand.w()
             && other.x() + other.w() > cand.x()
     })
+}
+
+/// The part of a line's box that characters `start..end` take, by their share of the text.
+fn sub_box(line: &TextLine, (start, end): (usize, usize)) -> TextLine {
+    let total = line.text.chars().count().max(1) as f32;
+    let x = line.x() + line.w() * start as f32 / total;
+    let w = line.w() * (end.saturating_sub(start)) as f32 / total;
+    TextLine {
+        text: String::new(),
+        bbox: (x, line.y(), w.max(1.0), line.h()),
+        confidence: line.confidence,
+    }
 }
 
 /// Reads the printed zone from recognised lines.
@@ -806,28 +861,50 @@ pub fn extract_printed(lines: &[TextLine]) -> PrintedFields {
     let labels: Vec<Option<LabelHit>> = lines.iter().map(|l| find_label(&l.text)).collect();
     let mut out = PrintedFields::default();
     for (i, hit) in labels.iter().enumerate() {
-        let Some(hit) = hit else { continue };
-        if hit.field == PrintedField::Other || is_filled(&out, hit.field) {
+        let (Some(hit), Some(line)) = (hit, lines.get(i)) else {
             continue;
-        }
-        let Some(line) = lines.get(i) else { continue };
-        let same_line = rest_of(&line.text, hit.value_start);
-        let from_boxes = |out: &mut PrintedFields| {
-            candidates(lines, &labels, i).into_iter().any(|j| {
-                lines
-                    .get(j)
-                    .is_some_and(|cand| read_value(hit.field, &cand.text, out))
-            })
         };
-        let from_line = |out: &mut PrintedFields| {
-            !same_line.is_empty() && read_value(hit.field, &same_line, out)
-        };
-        let order: [&dyn Fn(&mut PrintedFields) -> bool; 2] = if hit.after_slash {
-            [&from_boxes, &from_line]
+        // With several fields' labels on one line, each label's value is under its own part.
+        let own_box = if hit.others.is_empty() {
+            line.clone()
         } else {
-            [&from_line, &from_boxes]
+            sub_box(line, hit.span)
         };
-        let _ = order.iter().any(|read| read(&mut out));
+        if hit.field != PrintedField::Other && !is_filled(&out, hit.field) {
+            let same_line = rest_of(&line.text, hit.value_start);
+            let from_boxes = |out: &mut PrintedFields| {
+                candidates(lines, &labels, i, &own_box)
+                    .into_iter()
+                    .any(|j| {
+                        lines
+                            .get(j)
+                            .is_some_and(|cand| read_value(hit.field, &cand.text, out))
+                    })
+            };
+            let from_line = |out: &mut PrintedFields| {
+                !same_line.is_empty() && read_value(hit.field, &same_line, out)
+            };
+            let order: [&dyn Fn(&mut PrintedFields) -> bool; 2] = if hit.after_slash {
+                [&from_boxes, &from_line]
+            } else {
+                [&from_line, &from_boxes]
+            };
+            let _ = order.iter().any(|read| read(&mut out));
+        }
+        for (field, span) in &hit.others {
+            if is_filled(&out, *field) {
+                continue;
+            }
+            let label = sub_box(line, *span);
+            for j in candidates(lines, &labels, i, &label) {
+                if lines
+                    .get(j)
+                    .is_some_and(|cand| read_value(*field, &cand.text, &mut out))
+                {
+                    break;
+                }
+            }
+        }
     }
     out
 }
@@ -1074,6 +1151,41 @@ mod tests {
         ];
         let d = extract_printed(&lines).expiry_date.unwrap();
         assert_eq!((d.day, d.month, d.year), (12, 12, PrintedYear::Short(82)));
+    }
+
+    /// Shapes PaddleOCR (PP-OCRv5) returns on the project's specimens: `/` read as `I`, words
+    /// glued, two columns' labels read as one line.
+    #[test]
+    fn what_a_real_recogniser_returns() {
+        let lines = [
+            line("Surname /Nom", 24.0, 76.0, 73.0, 9.0),
+            line("Mayrhofer", 24.0, 91.0, 85.0, 14.0),
+            line("SexI Sexe", 24.0, 147.0, 51.0, 9.0),
+            line("Nationality I Nationalite", 144.0, 147.0, 107.0, 11.0),
+            line("F", 25.0, 163.0, 9.0, 13.0),
+            line("TUR", 144.0, 163.0, 30.0, 13.0),
+            line(
+                "Date of birth /Date de naissance Document No. I N*du document",
+                24.0,
+                183.0,
+                355.0,
+                9.0,
+            ),
+            line("22.07.1995", 24.0, 199.0, 101.0, 13.0),
+            line("PJ5405108", 223.0, 199.0, 90.0, 13.0),
+            line("FECHADE EXPEDICION DATE OF ISSUE", 24.0, 219.0, 200.0, 9.0),
+            line("12.05.2026", 24.0, 235.0, 100.0, 13.0),
+            line("Given names I Prénoms", 24.0, 255.0, 113.0, 9.0),
+            line("Theresa", 24.0, 271.0, 60.0, 13.0),
+        ];
+        let p = extract_printed(&lines);
+        assert_eq!(p.surname.as_deref(), Some("Mayrhofer"));
+        assert_eq!(p.sex, Some(Sex::Female));
+        assert_eq!(p.nationality.as_deref(), Some("TUR"));
+        assert_eq!(p.birth_date, date(22, 7, 1995));
+        assert_eq!(p.document_number.as_deref(), Some("PJ5405108"));
+        assert_eq!(p.issue_date, date(12, 5, 2026));
+        assert_eq!(p.given_names.as_deref(), Some("Theresa"));
     }
 
     #[test]
