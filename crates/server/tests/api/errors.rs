@@ -388,8 +388,61 @@ fn crc32(data: &[u8]) -> u32 {
     !crc
 }
 
+/// The 500 row: stored data that cannot be opened (here: tampered with in the database) gives
+/// the contract's 500 body and nothing of the cause.
+async fn internal_error_leaks_nothing(db: Db) {
+    use sqlx::Connection;
+    let Some(app) = spawn_app(db).await else {
+        return;
+    };
+    let c = app
+        .full_cycle("doc=E500;surname=A;dob=1990-01-01", "")
+        .await;
+    app.wait_done(&c, 30).await;
+    let url = app.config.effective_database_url();
+    let mut conn = sqlx::AnyConnection::connect(&url.0).await.unwrap();
+    sqlx::query("UPDATE verifications SET result = $1 WHERE id = $2")
+        .bind(b"\x01tampered-with-bytes-that-are-not-a-sealed-value".to_vec())
+        .bind(&c.id)
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    conn.close().await.unwrap();
+    let (code, body) = app.results(&c.id, Some(&app.app.secret_key)).await;
+    assert_eq!(code, 500);
+    assert_eq!(
+        body,
+        json!({"statusCode": 500, "message": "Internal server error"})
+    );
+    let s = app
+        .http
+        .get(app.url(&format!("/verifications/{}/status", c.id)))
+        .bearer_auth(&c.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(s.status(), 500);
+    let text = s.text().await.unwrap();
+    assert!(
+        !text.contains("open failed") && !text.contains("sqlx"),
+        "{text}"
+    );
+    // The server keeps serving.
+    assert_eq!(
+        app.http
+            .get(app.url("/healthz"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    app.shutdown().await;
+}
+
 both_dbs!(
     results_status_table,
     create_bad_input,
-    upload_and_submit_bad_input
+    upload_and_submit_bad_input,
+    internal_error_leaks_nothing
 );
