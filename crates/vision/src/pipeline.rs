@@ -171,6 +171,8 @@ const MIN_CONFIDENCE_AS_READ: f32 = 0.75;
 const MIN_CONFIDENCE_CORRECTED: f32 = 0.85;
 /// A trusted correction changes no character read with at least this probability.
 const MAX_OVERRIDDEN_CONFIDENCE: f32 = 0.97;
+/// A reading reported valid has no unsettled character read with less than this probability.
+const MIN_CHAR_CONFIDENCE: f32 = 0.5;
 /// Most characters a trusted correction may change.
 const MAX_CHANGES: usize = 4;
 
@@ -214,6 +216,14 @@ fn finish(h: Hypothesis, corr: Option<Correction>, today: Date) -> Option<MrzTex
     let chars = to_readings(&h.chars);
     match corr {
         Some(c) => {
+            // Check digits do not cover names and codes: a character the recogniser was
+            // unsure of (and the correction did not settle) keeps the reading from `valid`.
+            let unsure = h.chars.iter().enumerate().any(|(li, l)| {
+                l.iter().enumerate().any(|(ci, g)| {
+                    g.confidence() < MIN_CHAR_CONFIDENCE
+                        && !c.changes.iter().any(|ch| ch.line == li && ch.column == ci)
+                })
+            });
             let trusted = c.valid
                 && match c.outcome {
                     Outcome::AlreadyValid => confidence >= MIN_CONFIDENCE_AS_READ,
@@ -233,12 +243,13 @@ fn finish(h: Hypothesis, corr: Option<Correction>, today: Date) -> Option<MrzTex
                     }
                     _ => false,
                 };
-            if trusted {
+            if trusted && (!unsure || confidence >= MIN_CONFIDENCE_INVALID) {
                 return Some(MrzText {
                     lines: c.lines,
                     raw_lines,
                     chars,
-                    valid: true,
+                    // Corrected and checked, but with an unsure character: reported, not valid.
+                    valid: !unsure,
                     outcome: Some(c.outcome),
                     changes: c.changes.len(),
                     mrz: Some(c.mrz),
