@@ -222,7 +222,7 @@ fn mrz_rules(
     }
 
     // Document type and issuing state.
-    let doc_type = DocumentType::from(mrz.document_type);
+    let doc_type = mrz.document_type;
     if !policy.accepted_document_types.contains(&doc_type) {
         out.push(Raised::new(
             ConcernKind::DocumentTypeNotAccepted,
@@ -406,7 +406,7 @@ fn attributes(
         .or_else(|| printed.personal_number.clone());
     Attributes {
         document_type: mrz
-            .map(|m| DocumentType::from(m.document_type))
+            .map(|m| m.document_type)
             .unwrap_or(DocumentType::Unknown)
             .as_str()
             .to_string(),

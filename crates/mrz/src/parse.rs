@@ -45,8 +45,10 @@ fn lengths_text(lengths: &[usize]) -> String {
         .join(", ")
 }
 
-/// What kind of document the MRZ belongs to (the contract's `documentType`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// What kind of document the MRZ belongs to (the contract's `documentType`; serialised in the
+/// contract's spelling, as a policy names it in its configuration).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum DocumentType {
     /// Document code `P…`.
     Passport,
