@@ -18,7 +18,7 @@ use idverify_testkit::{
     ChaCha8Rng, Degradation, DegradeLevel, DocFormat, Field, RenderOptions, SpecimenSpec, degrade,
     render,
 };
-use idverify_textocr::{MODEL_FILES, Models, ReadOptions};
+use idverify_textocr::{Models, ReadOptions};
 
 const FORMATS: [DocFormat; 5] = [
     DocFormat::Td1,
@@ -29,18 +29,29 @@ const FORMATS: [DocFormat; 5] = [
 ];
 
 fn load_models() -> Result<Models> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../models/ppocrv5");
-    let read = |name: &str| {
-        std::fs::read(dir.join(name)).with_context(|| {
-            format!(
-                "{}: the OCR models are missing: run scripts/setup-ocr-models",
-                dir.join(name).display()
-            )
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../models");
+    let read = |path: &str| {
+        std::fs::read(root.join(path)).with_context(|| {
+            format!("models/{path}: the OCR models are missing: run scripts/setup-ocr-models")
         })
     };
-    let [det, rec, dict] = MODEL_FILES;
-    let dict = String::from_utf8(read(dict)?)?;
-    Ok(Models::from_bytes(read(det)?, read(rec)?, &dict)?)
+    let text = |path: &str| -> Result<String> { Ok(String::from_utf8(read(path)?)?) };
+    // OCR_RECOGNISER: v4+v5 (default), v5 or v4.
+    let which = std::env::var("OCR_RECOGNISER").unwrap_or_else(|_| "v4+v5".into());
+    let det = read("ppocrv5/det.onnx")?;
+    Ok(match which.as_str() {
+        "v5" => Models::from_bytes(
+            det,
+            read("ppocrv5/rec.onnx")?,
+            &text("ppocrv5/ppocrv5_dict.txt")?,
+        )?,
+        "v4" => Models::from_bytes(det, read("ppocrv4/rec.onnx")?, &text("ppocrv4/dict.txt")?)?,
+        _ => Models::from_bytes(det, read("ppocrv4/rec.onnx")?, &text("ppocrv4/dict.txt")?)?
+            .with_diacritics_reader(
+                read("ppocrv5/rec.onnx")?,
+                &text("ppocrv5/ppocrv5_dict.txt")?,
+            )?,
+    })
 }
 
 /// Right or not, the truth, what was read.
@@ -126,6 +137,10 @@ fn main() -> Result<()> {
                 let d = Degradation::random(level, &mut rng);
                 degrade(img, &d, &mut rng)?
             };
+            if let Some(dir) = std::env::var_os("EVAL_SAVE") {
+                let n = times.len();
+                img.save(PathBuf::from(dir).join(format!("{}_{n}.png", seed + k)))?;
+            }
             let t0 = Instant::now();
             let lines = models.read(&img, &opts)?;
             times.push(t0.elapsed().as_secs_f64() * 1000.0);

@@ -2,15 +2,38 @@
 use anyhow::{Context, Result};
 use idverify_testkit::rand::SeedableRng;
 use idverify_testkit::{ChaCha8Rng, DocFormat, RenderOptions, SpecimenSpec, render};
-use idverify_textocr::{MODEL_FILES, Models, ReadOptions};
+use idverify_textocr::{Models, ReadOptions};
 use std::path::PathBuf;
 use std::time::Instant;
 
+fn load_models() -> Result<Models> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../models");
+    let read = |path: &str| {
+        std::fs::read(root.join(path)).with_context(|| {
+            format!("models/{path}: the OCR models are missing: run scripts/setup-ocr-models")
+        })
+    };
+    let text = |path: &str| -> Result<String> { Ok(String::from_utf8(read(path)?)?) };
+    // OCR_RECOGNISER: v4+v5 (default), v5 or v4.
+    let which = std::env::var("OCR_RECOGNISER").unwrap_or_else(|_| "v4+v5".into());
+    let det = read("ppocrv5/det.onnx")?;
+    Ok(match which.as_str() {
+        "v5" => Models::from_bytes(
+            det,
+            read("ppocrv5/rec.onnx")?,
+            &text("ppocrv5/ppocrv5_dict.txt")?,
+        )?,
+        "v4" => Models::from_bytes(det, read("ppocrv4/rec.onnx")?, &text("ppocrv4/dict.txt")?)?,
+        _ => Models::from_bytes(det, read("ppocrv4/rec.onnx")?, &text("ppocrv4/dict.txt")?)?
+            .with_diacritics_reader(
+                read("ppocrv5/rec.onnx")?,
+                &text("ppocrv5/ppocrv5_dict.txt")?,
+            )?,
+    })
+}
+
 fn main() -> Result<()> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../models/ppocrv5");
-    let read = |n: &str| std::fs::read(dir.join(n)).context("run scripts/setup-ocr-models");
-    let [det, rec, dict] = MODEL_FILES;
-    let models = Models::from_bytes(read(det)?, read(rec)?, &String::from_utf8(read(dict)?)?)?;
+    let models = load_models()?;
     let today = idverify_testkit::Date::new(2026, 11, 27).context("date")?;
     let spec =
         SpecimenSpec::random_valid_on(DocFormat::Td3, today, &mut ChaCha8Rng::seed_from_u64(3));

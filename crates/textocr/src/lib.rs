@@ -1,19 +1,25 @@
 //! Printed-zone OCR: finds the lines of text on a document image and reads them, keeping case
 //! and diacritics, for the check's printed-zone extraction ([`idverify_check::extract_printed`]).
 //!
-//! The models are PaddleOCR's PP-OCRv5 text detector (DB) and recogniser (CTC), run in pure Rust
-//! with `rten`. The library never touches the file system: the caller passes the model bytes to
-//! [`Models::from_bytes`] (`scripts/setup-ocr-models` installs them into `models/ppocrv5/`;
-//! [`MODEL_FILES`] names the files). See `docs/ocr-models.md` for origin, version and licence.
+//! The models are PaddleOCR's PP-OCRv5 text detector (DB) and two CTC recognisers, run in pure
+//! Rust with `rten`: PP-OCRv4's, which keeps the spacing and punctuation of Latin print, and
+//! PP-OCRv5's, whose dictionary has most Latin diacritics and which is read for them
+//! ([`Models::with_diacritics_reader`]). The library never touches the file system: the caller
+//! passes the model bytes; `scripts/setup-ocr-models` installs them under `models/` at the
+//! repository root ([`MODEL_FILES`] names them). Origin, versions and licence:
+//! `docs/ocr-models.md`.
 //!
 //! ```no_run
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! let dir = std::path::Path::new("models/ppocrv5");
+//! let dir = std::path::Path::new("models");
+//! let read = |p: &str| std::fs::read(dir.join(p));
+//! let text = |p: &str| std::fs::read_to_string(dir.join(p));
 //! let models = idverify_textocr::Models::from_bytes(
-//!     std::fs::read(dir.join("det.onnx"))?,
-//!     std::fs::read(dir.join("rec.onnx"))?,
-//!     &std::fs::read_to_string(dir.join("ppocrv5_dict.txt"))?,
-//! )?;
+//!     read("ppocrv5/det.onnx")?,
+//!     read("ppocrv4/rec.onnx")?,
+//!     &text("ppocrv4/dict.txt")?,
+//! )?
+//! .with_diacritics_reader(read("ppocrv5/rec.onnx")?, &text("ppocrv5/ppocrv5_dict.txt")?)?;
 //! let image = image::RgbImage::new(640, 400);
 //! let lines = models.read(&image, &idverify_textocr::ReadOptions::default())?;
 //! let printed = idverify_check::extract_printed(&idverify_textocr::to_text_lines(&lines));
@@ -30,9 +36,15 @@ use image::RgbImage;
 
 pub use det::DetBox;
 
-/// The files `scripts/setup-ocr-models` installs in `models/ppocrv5/`: detector, recogniser,
-/// recogniser dictionary.
-pub const MODEL_FILES: [&str; 3] = ["det.onnx", "rec.onnx", "ppocrv5_dict.txt"];
+/// The files `scripts/setup-ocr-models` installs under `models/`: detector, main recogniser
+/// and its dictionary, diacritics recogniser and its dictionary.
+pub const MODEL_FILES: [&str; 5] = [
+    "ppocrv5/det.onnx",
+    "ppocrv4/rec.onnx",
+    "ppocrv4/dict.txt",
+    "ppocrv5/rec.onnx",
+    "ppocrv5/ppocrv5_dict.txt",
+];
 
 /// What can go wrong while loading the models or reading an image.
 #[derive(Debug, thiserror::Error)]
@@ -118,13 +130,45 @@ impl Default for ReadOptions {
     }
 }
 
-/// The loaded detector and recogniser.
+/// A recogniser and its classes.
+#[derive(Debug)]
+struct Recogniser {
+    model: rten::Model,
+    /// Output class `i` is `dict[i]`: index 0 the CTC blank (empty), last the space.
+    dict: Vec<String>,
+}
+
+impl Recogniser {
+    fn new(bytes: Vec<u8>, dict: &str) -> Result<Self, Error> {
+        let model = rten::Model::load(bytes).map_err(|e| Error::ModelLoad {
+            which: "recognition",
+            message: e.to_string(),
+        })?;
+        let mut classes = vec![String::new()];
+        classes.extend(
+            dict.split('\n')
+                .map(|l| l.strip_suffix('\r').unwrap_or(l))
+                .filter(|l| !l.is_empty())
+                .map(str::to_string),
+        );
+        if classes.len() < 2 {
+            return Err(Error::Dictionary("the dictionary is empty".into()));
+        }
+        classes.push(" ".into());
+        Ok(Self {
+            model,
+            dict: classes,
+        })
+    }
+}
+
+/// The loaded detector and recogniser(s).
 #[derive(Debug)]
 pub struct Models {
     det: rten::Model,
-    rec: rten::Model,
-    /// Output class `i` is `dict[i]`: index 0 the CTC blank (empty), last the space.
-    dict: Vec<String>,
+    rec: Recogniser,
+    /// A second recogniser, read for its diacritics: see [`Models::with_diacritics_reader`].
+    diacritics: Option<Recogniser>,
 }
 
 /// The largest image side accepted, in pixels (decoded images are bounded earlier by intake).
@@ -142,26 +186,25 @@ impl Models {
             which: "detection",
             message: e.to_string(),
         })?;
-        let rec = rten::Model::load(rec).map_err(|e| Error::ModelLoad {
-            which: "recognition",
-            message: e.to_string(),
-        })?;
-        let mut classes = vec![String::new()];
-        classes.extend(
-            dict.split('\n')
-                .map(|l| l.strip_suffix('\r').unwrap_or(l))
-                .filter(|l| !l.is_empty())
-                .map(str::to_string),
-        );
-        if classes.len() < 2 {
-            return Err(Error::Dictionary("the dictionary is empty".into()));
-        }
-        classes.push(" ".into());
         Ok(Self {
             det,
-            rec,
-            dict: classes,
+            rec: Recogniser::new(rec, dict)?,
+            diacritics: None,
         })
+    }
+
+    /// Adds a second recogniser read for its diacritics: each line with letters and no `/`
+    /// (values rather than bilingual labels) is read again by it, and when both readings have
+    /// the same letters and digits once case and diacritics are folded, the second reading's
+    /// accented letters replace the first's (in the first's case and spacing). With PP-OCRv4
+    /// as the main recogniser (spacing and punctuation of Latin print) and PP-OCRv5 here (a
+    /// dictionary with most Latin diacritics), names keep more of their accents.
+    ///
+    /// # Errors
+    /// As [`Models::from_bytes`].
+    pub fn with_diacritics_reader(mut self, rec: Vec<u8>, dict: &str) -> Result<Self, Error> {
+        self.diacritics = Some(Recogniser::new(rec, dict)?);
+        Ok(self)
     }
 
     /// Finds the text lines of `image` (boxes in pixels of the upright image, reading order).
@@ -186,11 +229,42 @@ impl Models {
         if opts.skip_mrz_lines {
             det::drop_mrz_like(&mut boxes);
         }
-        let mut lines = rec::recognise(&self.rec, &self.dict, &upright, &boxes, opts)?;
-        lines.retain(|l| !l.text.trim().is_empty());
+        let mut lines = rec::recognise(&self.rec.model, &self.rec.dict, &upright, &boxes, opts)?;
         for l in &mut lines {
             l.text = text_fix::fix_case(&l.text);
         }
+        if let Some(second) = &self.diacritics {
+            let wanted: Vec<usize> = (0..lines.len())
+                .filter(|&i| {
+                    lines
+                        .get(i)
+                        .is_some_and(|l| text_fix::wants_diacritics(&l.text))
+                })
+                .collect();
+            let again: Vec<DetBox> = wanted
+                .iter()
+                .filter_map(|&i| lines.get(i))
+                .map(|l| DetBox {
+                    x: l.bbox.0,
+                    y: l.bbox.1,
+                    width: l.bbox.2,
+                    height: l.bbox.3,
+                    score: 1.0,
+                })
+                .collect();
+            let mut o = opts.clone();
+            o.max_lines = again.len();
+            let reread = rec::recognise(&second.model, &second.dict, &upright, &again, &o)?;
+            for (&i, r) in wanted.iter().zip(reread) {
+                if let Some(l) = lines.get_mut(i)
+                    && let Some(merged) =
+                        text_fix::take_diacritics(&l.text, &text_fix::fix_case(&r.text))
+                {
+                    l.text = merged;
+                }
+            }
+        }
+        lines.retain(|l| !l.text.trim().is_empty());
         Ok(lines)
     }
 
@@ -208,7 +282,7 @@ impl Models {
             score: 1.0,
         };
         let opts = ReadOptions::default();
-        let mut out = rec::recognise(&self.rec, &self.dict, line, &[b], &opts)?;
+        let mut out = rec::recognise(&self.rec.model, &self.rec.dict, line, &[b], &opts)?;
         out.pop()
             .ok_or_else(|| Error::Inference("no output for the line".into()))
     }

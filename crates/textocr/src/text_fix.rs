@@ -5,6 +5,13 @@
 /// Letters that look the same in both cases, give or take their size.
 const SAME_SHAPE: &[char] = &['c', 'o', 's', 'u', 'v', 'w', 'x', 'z', 'k', 'p'];
 
+/// Characters the recognisers put for a Latin letter of identity documents: the caron `ǎ`
+/// (Pinyin) for Romanian `ă`.
+const LOOK_ALIKES: &[(char, char)] = &[('ǎ', 'ă'), ('Ǎ', 'Ă')];
+
+/// Particles that do start with a lower-case `l`.
+const L_WORDS: &[&str] = &["la", "le", "les", "los", "las", "lo", "l'"];
+
 /// Fixes the case slips of one line.
 ///
 /// ```text
@@ -22,7 +29,15 @@ pub(crate) fn fix_case(line: &str) -> String {
 }
 
 fn fix_word(word: &str, first: bool) -> String {
-    let chars: Vec<char> = word.chars().collect();
+    let chars: Vec<char> = word
+        .chars()
+        .map(|c| {
+            LOOK_ALIKES
+                .iter()
+                .find(|(from, _)| *from == c)
+                .map_or(c, |(_, to)| *to)
+        })
+        .collect();
     let lower = chars.iter().filter(|c| c.is_lowercase()).count();
     let inner_caps_same_shape = chars
         .iter()
@@ -41,6 +56,17 @@ fn fix_word(word: &str, first: bool) -> String {
             }
         }
     }
+    // A capitals word with a few same-shape lower-case letters (`SOpORTE`): all capitals.
+    let upper = chars.iter().filter(|c| c.is_uppercase()).count();
+    let lower_same_shape = chars
+        .iter()
+        .filter(|c| c.is_lowercase())
+        .all(|c| SAME_SHAPE.contains(c));
+    if upper >= 2 && lower >= 1 && lower < upper && lower_same_shape {
+        for c in out.iter_mut() {
+            *c = c.to_uppercase().next().unwrap_or(*c);
+        }
+    }
     // A line opening with an accented lower-case letter followed by lower case: a capital.
     if first
         && let Some(c0) = out.first_mut()
@@ -50,7 +76,73 @@ fn fix_word(word: &str, first: bool) -> String {
     {
         *c0 = c0.to_uppercase().next().unwrap_or(*c0);
     }
+    // `I` read as `l` at the start of a lower-case word (`loana`, `lbanez`).
+    if lower == chars.len()
+        && chars.len() >= 4
+        && out.first() == Some(&'l')
+        && !L_WORDS.contains(&word)
+        && let Some(c0) = out.first_mut()
+    {
+        *c0 = 'I';
+    }
+    // `ß` read as `B` after a lower-case letter (`GroB`).
+    for i in 1..out.len() {
+        let after_lower = out.get(i - 1).is_some_and(|c| c.is_lowercase());
+        let before_ok = out.get(i + 1).is_none_or(|c| c.is_lowercase() || *c == '-');
+        if out.get(i) == Some(&'B')
+            && after_lower
+            && before_ok
+            && let Some(c) = out.get_mut(i)
+        {
+            *c = 'ß';
+        }
+    }
     out.into_iter().collect()
+}
+
+/// Whether a line is worth a second reading for its diacritics: two letters or more, no `/`
+/// (bilingual labels and dates have one).
+pub(crate) fn wants_diacritics(text: &str) -> bool {
+    text.chars().filter(|c| c.is_alphabetic()).count() >= 2 && !text.contains('/')
+}
+
+/// The letters and digits of a text, case and diacritics folded.
+fn skeleton(text: &str) -> Vec<char> {
+    text.chars()
+        .filter(|c| c.is_alphanumeric())
+        .map(idverify_check::fold::fold_char)
+        .collect()
+}
+
+/// `first` with its letters replaced by `second`'s where `second` has a diacritic, when both
+/// have the same skeleton; the case and everything else stay `first`'s. `None` when the
+/// skeletons differ or nothing changes.
+pub(crate) fn take_diacritics(first: &str, second: &str) -> Option<String> {
+    if skeleton(first) != skeleton(second) {
+        return None;
+    }
+    let mut from = second.chars().filter(|c| c.is_alphanumeric());
+    let mut changed = false;
+    let out: String = first
+        .chars()
+        .map(|c| {
+            if !c.is_alphanumeric() {
+                return c;
+            }
+            let Some(s) = from.next() else { return c };
+            if s.is_ascii() || c == s {
+                return c;
+            }
+            let s = if c.is_uppercase() {
+                s.to_uppercase().next().unwrap_or(s)
+            } else {
+                s.to_lowercase().next().unwrap_or(s)
+            };
+            changed |= s != c;
+            s
+        })
+        .collect();
+    changed.then_some(out)
 }
 
 #[cfg(test)]
@@ -62,6 +154,28 @@ mod tests {
         assert_eq!(fix_case("LiSbOa"), "Lisboa");
         assert_eq!(fix_case("ólafsson"), "Ólafsson");
         assert_eq!(fix_case("Pjóoskrá islands"), "Pjóoskrá islands");
+        assert_eq!(
+            fix_case("NUM. SOpORTE / AUTHoRITY"),
+            "NUM. SOPORTE / AUTHORITY"
+        );
+    }
+
+    #[test]
+    fn diacritics_come_from_the_second_reading_in_the_first_ones_case_and_spacing() {
+        assert_eq!(
+            take_diacritics("Araujo", "Araújo").as_deref(),
+            Some("Araújo")
+        );
+        assert_eq!(
+            take_diacritics("Muñoz Garcia", "MuñozGarcía").as_deref(),
+            Some("Muñoz García")
+        );
+        assert_eq!(take_diacritics("LISBOA", "LiSbOa"), None);
+        assert_eq!(take_diacritics("NUNEZ", "Núñez").as_deref(), Some("NÚÑEZ"));
+        assert_eq!(take_diacritics("Ines", "Imes"), None);
+        assert!(wants_diacritics("Ines"));
+        assert!(!wants_diacritics("SEXO / SEX"));
+        assert!(!wants_diacritics("M"));
     }
 
     #[test]

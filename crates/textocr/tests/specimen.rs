@@ -13,31 +13,78 @@
 use std::path::PathBuf;
 
 use idverify_testkit::rand::SeedableRng;
-use idverify_testkit::{ChaCha8Rng, DocFormat, RenderOptions, SpecimenSpec, TextKind, render};
-use idverify_textocr::{MODEL_FILES, Models, ReadOptions};
+use idverify_testkit::{
+    ChaCha8Rng, DocFormat, Field, RenderOptions, SpecimenSpec, TextKind, render,
+};
+use idverify_textocr::{Models, ReadOptions};
 
+/// The models as `scripts/setup-ocr-models` installs them: the PP-OCRv5 detector, the
+/// PP-OCRv4 recogniser, and the PP-OCRv5 recogniser for diacritics.
 fn models() -> Models {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../models/ppocrv5");
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../models");
     let read = |name: &str| {
-        std::fs::read(dir.join(name)).unwrap_or_else(|e| {
+        std::fs::read(root.join(name)).unwrap_or_else(|e| {
             panic!(
                 "{}: {e}; the OCR models are missing: run scripts/setup-ocr-models",
-                dir.join(name).display()
+                root.join(name).display()
             )
         })
     };
-    let [det, rec, dict] = MODEL_FILES;
-    let dict = String::from_utf8(read(dict)).unwrap();
-    Models::from_bytes(read(det), read(rec), &dict).unwrap()
+    let text = |name: &str| String::from_utf8(read(name)).unwrap();
+    Models::from_bytes(
+        read("ppocrv5/det.onnx"),
+        read("ppocrv4/rec.onnx"),
+        &text("ppocrv4/dict.txt"),
+    )
+    .unwrap()
+    .with_diacritics_reader(read("ppocrv5/rec.onnx"), &text("ppocrv5/ppocrv5_dict.txt"))
+    .unwrap()
+}
+
+fn specimen(seed: u64, format: DocFormat, dpi: f32) -> idverify_testkit::Specimen {
+    let kit_today = idverify_testkit::Date::new(2026, 11, 27).unwrap();
+    let spec =
+        SpecimenSpec::random_valid_on(format, kit_today, &mut ChaCha8Rng::seed_from_u64(seed));
+    render(&spec, &RenderOptions { dpi }).unwrap()
+}
+
+fn values(side: &idverify_testkit::SideTruth) -> Vec<String> {
+    side.texts
+        .iter()
+        .filter(|t| t.kind == TextKind::Value)
+        .map(|t| t.text.clone())
+        .collect()
+}
+
+/// How many of `values` some line contains: verbatim, and as a skeleton (letters and digits
+/// only, case and diacritics folded, `O` and `0` alike).
+fn found(values: &[String], lines: &[idverify_textocr::OcrLine]) -> (usize, usize) {
+    let skeleton = |s: &str| -> String {
+        idverify_check::fold::fold(s)
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .map(|c| if c == 'O' { '0' } else { c })
+            .collect()
+    };
+    let verbatim = values
+        .iter()
+        .filter(|v| lines.iter().any(|l| l.text.contains(v.as_str())))
+        .count();
+    let folded = values
+        .iter()
+        .filter(|v| {
+            lines
+                .iter()
+                .any(|l| skeleton(&l.text).contains(&skeleton(v)))
+        })
+        .count();
+    (verbatim, folded)
 }
 
 #[test]
 fn reads_the_values_of_a_rendered_td3_page() {
     let models = models();
-    let kit_today = idverify_testkit::Date::new(2026, 11, 27).unwrap();
-    let spec =
-        SpecimenSpec::random_valid_on(DocFormat::Td3, kit_today, &mut ChaCha8Rng::seed_from_u64(7));
-    let s = render(&spec, &RenderOptions { dpi: 200.0 }).unwrap();
+    let s = specimen(7, DocFormat::Td3, 300.0);
     let t0 = std::time::Instant::now();
     let lines = models.read(&s.front, &ReadOptions::default()).unwrap();
     let ms = t0.elapsed().as_millis();
@@ -48,33 +95,82 @@ fn reads_the_values_of_a_rendered_td3_page() {
         );
     }
     println!("{} lines in {ms} ms", lines.len());
-    let values: Vec<&str> = s
-        .truth
-        .front
-        .texts
-        .iter()
-        .filter(|t| t.kind == TextKind::Value)
-        .map(|t| t.text.as_str())
-        .collect();
-    let verbatim = values
-        .iter()
-        .filter(|v| lines.iter().any(|l| l.text.contains(*v)))
-        .count();
-    let fold = idverify_check::fold::fold;
-    let folded = values
-        .iter()
-        .filter(|v| lines.iter().any(|l| fold(&l.text).contains(&fold(v))))
-        .count();
+    let values = values(&s.truth.front);
+    let (verbatim, folded) = found(&values, &lines);
     println!(
         "{verbatim} of {} values found verbatim, {folded} without case and diacritics: {values:?}",
         values.len()
     );
-    // Every value is read up to its diacritics; `ø`/`Ø` are read as `o`/`O` by this model
-    // (docs/ocr-models.md lists the characters it misses), so not all verbatim.
+    // Every value is read up to its diacritics and spacing; `ø`/`Ø` are read as `o`/`O` by
+    // these models and dates can lose their spaces (docs/ocr-models.md), so not all verbatim.
     assert_eq!(folded, values.len());
     assert!(
-        verbatim * 4 >= values.len() * 3,
+        verbatim * 2 >= values.len(),
         "{verbatim} of {}",
         values.len()
     );
+    // The check finds the fields in these lines.
+    let p = idverify_check::extract_printed(&idverify_textocr::to_text_lines(&lines));
+    let truth = &s.truth.printed;
+    assert_eq!(
+        p.document_number.as_ref(),
+        truth.get(&Field::DocumentNumber)
+    );
+    assert_eq!(p.nationality.as_ref(), truth.get(&Field::Nationality));
+    assert!(p.birth_date.is_some() && p.expiry_date.is_some(), "{p:?}");
+}
+
+/// A document photographed a quarter turn off reads the same once the caller gives the turn.
+#[test]
+fn quarter_turn_hint_rights_a_turned_image() {
+    let models = models();
+    let s = specimen(11, DocFormat::Td2, 300.0);
+    // Turned a quarter counter-clockwise: a clockwise quarter turn rights it.
+    let turned = image::imageops::rotate270(&s.front);
+    let upright = models
+        .read(
+            &turned,
+            &ReadOptions {
+                quarter_turns: 1,
+                ..ReadOptions::default()
+            },
+        )
+        .unwrap();
+    let values = values(&s.truth.front);
+    let (_, folded) = found(&values, &upright);
+    assert!(
+        folded * 10 >= values.len() * 9,
+        "{folded} of {}",
+        values.len()
+    );
+    // The boxes are in the upright image: as wide as the document is, not as high.
+    let max_x = upright
+        .iter()
+        .map(|l| l.bbox.0 + l.bbox.2)
+        .fold(0.0, f32::max);
+    assert!(max_x <= s.front.width() as f32 + 1.0);
+    assert!(max_x > s.front.height() as f32, "{max_x}");
+    // Without the hint the same image reads (almost) nothing of the values.
+    let sideways = models.read(&turned, &ReadOptions::default()).unwrap();
+    let (_, folded_sideways) = found(&values, &sideways);
+    assert!(folded_sideways < folded, "{folded_sideways} vs {folded}");
+}
+
+/// Bad input is an error, not a panic.
+#[test]
+fn tiny_images_and_bad_models_are_errors() {
+    let models = models();
+    let tiny = image::RgbImage::new(3, 3);
+    assert!(matches!(
+        models.read(&tiny, &ReadOptions::default()),
+        Err(idverify_textocr::Error::Image(_))
+    ));
+    let bad = Models::from_bytes(b"not a model".to_vec(), b"no".to_vec(), "a\nb");
+    assert!(matches!(
+        bad,
+        Err(idverify_textocr::Error::ModelLoad {
+            which: "detection",
+            ..
+        })
+    ));
 }
