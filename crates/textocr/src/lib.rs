@@ -57,6 +57,14 @@ pub enum Error {
         /// The loader's message.
         message: String,
     },
+    /// A model file could not be read.
+    #[error("cannot read OCR model {path}: {message}; run scripts/setup-ocr-models")]
+    Missing {
+        /// The file, relative to the models folder.
+        path: &'static str,
+        /// The reader's message.
+        message: String,
+    },
     /// The dictionary does not match the recogniser's output.
     #[error("the recognition dictionary does not fit the model: {0}")]
     Dictionary(String),
@@ -115,6 +123,9 @@ pub struct ReadOptions {
     /// at least 18 times wider than high, in the lower half): the MRZ is read by
     /// `idverify-vision`, and these are the widest lines, the costliest to recognise.
     pub skip_mrz_lines: bool,
+    /// Lines read with a lower mean character probability are left out (specks of the
+    /// portrait or the guilloche read as `.` or `2` score well under 0.3; text over 0.8).
+    pub min_confidence: f32,
 }
 
 impl Default for ReadOptions {
@@ -126,6 +137,7 @@ impl Default for ReadOptions {
             batch: 8,
             min_line_height: 6.0,
             skip_mrz_lines: true,
+            min_confidence: 0.4,
         }
     }
 }
@@ -191,6 +203,36 @@ impl Models {
             rec: Recogniser::new(rec, dict)?,
             diacritics: None,
         })
+    }
+
+    /// The standard set: [`MODEL_FILES`] fetched through `read` (given a path relative to the
+    /// models folder, `models/` at the repository root once `scripts/setup-ocr-models` ran),
+    /// PP-OCRv4 as the main recogniser and PP-OCRv5 for diacritics. The library does no IO of
+    /// its own: `read` is the caller's, e.g. `|p| std::fs::read(dir.join(p))`.
+    ///
+    /// # Errors
+    /// [`Error::Missing`] naming the file and the script when `read` fails, else as
+    /// [`Models::from_bytes`].
+    pub fn load_with(
+        mut read: impl FnMut(&str) -> std::io::Result<Vec<u8>>,
+    ) -> Result<Self, Error> {
+        let mut get = |path: &'static str| {
+            read(path).map_err(|e| Error::Missing {
+                path,
+                message: e.to_string(),
+            })
+        };
+        let text = |bytes: Vec<u8>, path: &'static str| {
+            String::from_utf8(bytes).map_err(|_| Error::Dictionary(format!("{path} is not UTF-8")))
+        };
+        let [det, rec, dict, rec5, dict5] = MODEL_FILES;
+        let det_bytes = get(det)?;
+        let rec_bytes = get(rec)?;
+        let dict_text = text(get(dict)?, dict)?;
+        let rec5_bytes = get(rec5)?;
+        let dict5_text = text(get(dict5)?, dict5)?;
+        Self::from_bytes(det_bytes, rec_bytes, &dict_text)?
+            .with_diacritics_reader(rec5_bytes, &dict5_text)
     }
 
     /// Adds a second recogniser read for its diacritics: each line with letters and no `/`
@@ -264,7 +306,7 @@ impl Models {
                 }
             }
         }
-        lines.retain(|l| !l.text.trim().is_empty());
+        lines.retain(|l| !l.text.trim().is_empty() && l.confidence >= opts.min_confidence);
         Ok(lines)
     }
 

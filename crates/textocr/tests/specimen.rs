@@ -22,23 +22,7 @@ use idverify_textocr::{Models, ReadOptions};
 /// PP-OCRv4 recogniser, and the PP-OCRv5 recogniser for diacritics.
 fn models() -> Models {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../models");
-    let read = |name: &str| {
-        std::fs::read(root.join(name)).unwrap_or_else(|e| {
-            panic!(
-                "{}: {e}; the OCR models are missing: run scripts/setup-ocr-models",
-                root.join(name).display()
-            )
-        })
-    };
-    let text = |name: &str| String::from_utf8(read(name)).unwrap();
-    Models::from_bytes(
-        read("ppocrv5/det.onnx"),
-        read("ppocrv4/rec.onnx"),
-        &text("ppocrv4/dict.txt"),
-    )
-    .unwrap()
-    .with_diacritics_reader(read("ppocrv5/rec.onnx"), &text("ppocrv5/ppocrv5_dict.txt"))
-    .unwrap()
+    Models::load_with(|p| std::fs::read(root.join(p))).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn specimen(seed: u64, format: DocFormat, dpi: f32) -> idverify_testkit::Specimen {
@@ -154,6 +138,13 @@ fn quarter_turn_hint_rights_a_turned_image() {
     let sideways = models.read(&turned, &ReadOptions::default()).unwrap();
     let (_, folded_sideways) = found(&values, &sideways);
     assert!(folded_sideways < folded, "{folded_sideways} vs {folded}");
+}
+
+/// A missing model is an error that names the setup script.
+#[test]
+fn missing_models_name_the_setup_script() {
+    let e = Models::load_with(|_| Err(std::io::ErrorKind::NotFound.into())).unwrap_err();
+    assert!(e.to_string().contains("scripts/setup-ocr-models"), "{e}");
 }
 
 /// Bad input is an error, not a panic.
