@@ -38,7 +38,10 @@ fn main() -> Result<()> {
     let spec =
         SpecimenSpec::random_valid_on(DocFormat::Td3, today, &mut ChaCha8Rng::seed_from_u64(3));
     let s = render(&spec, &RenderOptions { dpi: 150.0 })?;
-    let opts = ReadOptions::default();
+    let mut opts = ReadOptions::default();
+    if let Some(b) = std::env::var("OCR_BATCH").ok().and_then(|b| b.parse().ok()) {
+        opts.batch = b;
+    }
     let mut o = opts.clone();
     o.skip_mrz_lines = false;
     for l in models.read(&s.front, &o)? {
