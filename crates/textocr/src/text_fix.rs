@@ -23,7 +23,36 @@ pub(crate) fn fix_case(line: &str) -> String {
         if k > 0 {
             out.push(' ');
         }
-        out.push_str(&fix_word(word, k == 0));
+        out.push_str(&split_glued(&fix_word(word, k == 0)));
+    }
+    out
+}
+
+/// Two capitalised names read without the space between them (`RăzvanMădălina`): a space
+/// before a capital that follows at least four lower-case letters of a capitalised word and
+/// opens at least three lower-case letters. `McDonald`, `MacDonald` stay whole.
+fn split_glued(word: &str) -> String {
+    let chars: Vec<char> = word.chars().collect();
+    let mut out = String::with_capacity(word.len() + 4);
+    let mut run_start = 0usize;
+    for (i, &c) in chars.iter().enumerate() {
+        if i > 0 && c.is_uppercase() {
+            let left_ok = chars.get(run_start).is_some_and(|f| f.is_uppercase())
+                && i - run_start >= 5
+                && chars
+                    .get(run_start + 1..i)
+                    .is_some_and(|l| l.iter().all(|c| c.is_lowercase()));
+            let right_ok = chars
+                .get(i + 1..i + 4)
+                .is_some_and(|r| r.iter().all(|c| c.is_lowercase()));
+            if left_ok && right_ok {
+                out.push(' ');
+            }
+            run_start = i;
+        } else if !c.is_alphabetic() {
+            run_start = i + 1;
+        }
+        out.push(c);
     }
     out
 }
@@ -85,10 +114,10 @@ fn fix_word(word: &str, first: bool) -> String {
     {
         *c0 = 'I';
     }
-    // `ß` read as `B` after a lower-case letter (`GroB`).
+    // `ß` read as `B` at the end of a lower-case word (`GroB`, `GroB-GroB`).
     for i in 1..out.len() {
         let after_lower = out.get(i - 1).is_some_and(|c| c.is_lowercase());
-        let before_ok = out.get(i + 1).is_none_or(|c| c.is_lowercase() || *c == '-');
+        let before_ok = out.get(i + 1).is_none_or(|c| *c == '-');
         if out.get(i) == Some(&'B')
             && after_lower
             && before_ok
