@@ -104,16 +104,6 @@ pub fn key_fields(m: &Mrz) -> [String; 8] {
     ]
 }
 
-/// The clock of the command: today's date (UTC).
-#[allow(clippy::disallowed_methods)]
-pub fn today_utc() -> Date {
-    let days = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() / 86_400)
-        .unwrap_or(0);
-    Date::from_unix_days(days as i64)
-}
-
 /// Runs the evaluation.
 pub fn evaluate(labels: &Path, today: Date, verbose: bool) -> Result<Summary> {
     let text = std::fs::read_to_string(labels)
@@ -251,15 +241,9 @@ pub fn print_summary(s: &Summary) {
 
 /// `idverify eval-mrz`.
 pub fn run(args: EvalMrzArgs) -> ExitCode {
-    let today = match args.today.as_deref() {
-        Some(t) => match Date::parse_iso(t) {
-            Some(d) => d,
-            None => {
-                eprintln!("error: --today must be YYYY-MM-DD");
-                return ExitCode::from(2);
-            }
-        },
-        None => today_utc(),
+    let today = match crate::clock::today_or(args.today.as_deref()) {
+        Ok(d) => d,
+        Err(code) => return code,
     };
     match evaluate(&args.labels, today, args.verbose) {
         Ok(s) => {

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod apps_cmd;
+mod clock;
 mod demo;
 mod eval_cmd;
 mod keys_cmd;

@@ -4,7 +4,6 @@ use std::io::{BufRead, Write};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use idverify_mrz::Date;
 
 /// Arguments of `idverify mrz`.
 #[derive(Debug, clap::Args)]
@@ -31,7 +30,7 @@ pub fn run(args: MrzArgs) -> ExitCode {
         args.lines
     };
     let lines = clean_lines(&raw);
-    match idverify_mrz::parse(&lines, today()) {
+    match idverify_mrz::parse(&lines, crate::clock::today_utc()) {
         Ok(mrz) => match serde_json::to_string(&mrz.to_contract()) {
             Ok(json) => {
                 let mut out = std::io::stdout().lock();
@@ -70,16 +69,6 @@ fn clean_lines(raw: &[String]) -> Vec<String> {
         .filter(|l| !l.is_empty())
         .map(str::to_string)
         .collect()
-}
-
-/// Today's date (UTC) from the system clock: the only clock read of the command.
-#[allow(clippy::disallowed_methods)]
-fn today() -> Date {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    Date::from_unix_days(i64::try_from(secs / 86_400).unwrap_or(0))
 }
 
 #[cfg(test)]

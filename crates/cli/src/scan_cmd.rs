@@ -14,8 +14,6 @@ use idverify_mrz::Date;
 use idverify_vision::{IntakeLimits, Models, decode_image};
 use idverify_wire::{DocumentFile, DocumentGroup, Metadata, VerificationResult};
 
-use crate::eval_cmd::today_utc;
-
 /// Arguments of `scan`.
 #[derive(Debug, clap::Args)]
 pub struct ScanArgs {
@@ -111,15 +109,9 @@ pub fn scan(args: &ScanArgs, today: Date) -> Result<VerificationResult> {
 
 /// `idverify scan`.
 pub fn run(args: ScanArgs) -> ExitCode {
-    let today = match args.today.as_deref() {
-        Some(t) => match Date::parse_iso(t) {
-            Some(d) => d,
-            None => {
-                eprintln!("error: --today must be YYYY-MM-DD");
-                return ExitCode::from(2);
-            }
-        },
-        None => today_utc(),
+    let today = match crate::clock::today_or(args.today.as_deref()) {
+        Ok(d) => d,
+        Err(code) => return code,
     };
     match scan(&args, today).and_then(|r| Ok(serde_json::to_string_pretty(&r)?)) {
         Ok(json) => {
