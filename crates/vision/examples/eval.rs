@@ -6,6 +6,8 @@
     clippy::panic
 )]
 
+#[path = "../../cli/src/clock.rs"]
+mod clock;
 #[path = "../../cli/src/eval_cmd.rs"]
 #[allow(dead_code)]
 mod eval_cmd;
