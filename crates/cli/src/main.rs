@@ -11,6 +11,7 @@ mod eval_cmd;
 mod keys_cmd;
 mod mrz_cmd;
 mod pipeline;
+mod policies;
 mod scan_cmd;
 mod serve_cmd;
 
@@ -43,13 +44,11 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Mrz(args) => mrz_cmd::run(args),
-        Command::Serve(args) => match pipeline::ReadingPipeline::new(Default::default()) {
-            Ok(p) => serve_cmd::run(args, std::sync::Arc::new(p)),
-            Err(e) => {
-                eprintln!("idverify serve: {e:#}");
-                ExitCode::FAILURE
-            }
-        },
+        Command::Serve(args) => serve_cmd::run(args, |config| {
+            let policies = policies::Policies::from_table(&config.policy)?;
+            let pipeline = pipeline::ReadingPipeline::new(policies)?;
+            Ok(std::sync::Arc::new(pipeline))
+        }),
         Command::Apps(args) => apps_cmd::run(args),
         Command::Keys(args) => keys_cmd::run(args),
         Command::Scan(args) => scan_cmd::run(args),

@@ -2,7 +2,7 @@
 //! limits, read its MRZ, and let the document check decide. The same steps as `idverify scan`,
 //! on bytes from the blob store instead of files.
 
-use idverify_check::{CheckInput as SidesInput, Policy, SideInput, assess};
+use idverify_check::{CheckInput as SidesInput, SideInput, assess};
 use idverify_mrz::Date;
 use idverify_server::{CheckError, CheckInput, CheckOutput, DocumentCheck};
 use idverify_vision::{IntakeError, IntakeLimits, Models, decode_image, read_mrz};
@@ -29,13 +29,13 @@ pub fn read_side(
 #[derive(Debug)]
 pub struct ReadingPipeline {
     models: Models,
-    policy: Policy,
+    policies: crate::policies::Policies,
     limits: IntakeLimits,
 }
 
 impl ReadingPipeline {
-    /// A pipeline on the embedded MRZ recogniser weights.
-    pub fn new(policy: Policy) -> anyhow::Result<ReadingPipeline> {
+    /// A pipeline on the embedded MRZ recogniser weights, applying each application's policy.
+    pub fn new(policies: crate::policies::Policies) -> anyhow::Result<ReadingPipeline> {
         let models = Models::embedded().map_err(|e| {
             anyhow::anyhow!(
                 "the MRZ recogniser weights do not load ({e}): run training/train-recogniser"
@@ -43,7 +43,7 @@ impl ReadingPipeline {
         })?;
         Ok(ReadingPipeline {
             models,
-            policy,
+            policies,
             limits: IntakeLimits::default(),
         })
     }
@@ -63,7 +63,11 @@ impl DocumentCheck for ReadingPipeline {
         };
         let front = side(&input.front.bytes)?;
         let back = input.back.as_ref().map(|b| side(&b.bytes)).transpose()?;
-        let a = assess(&SidesInput { front, back }, &self.policy, today);
+        let a = assess(
+            &SidesInput { front, back },
+            self.policies.for_app(&input.app_id),
+            today,
+        );
         Ok(CheckOutput {
             results: a.results,
             checks: vec![a.check],

@@ -61,10 +61,13 @@ pub fn init_logging() {
         .try_init();
 }
 
-/// Runs `idverify serve` with `check` as the document check.
-pub fn run(args: ServeArgs, check: Arc<dyn DocumentCheck>) -> ExitCode {
+/// How `serve` makes its document check once the configuration is loaded.
+pub type MakeCheck = fn(&Config) -> Result<Arc<dyn DocumentCheck>>;
+
+/// Runs `idverify serve` with the document check `make_check` builds from the configuration.
+pub fn run(args: ServeArgs, make_check: MakeCheck) -> ExitCode {
     init_logging();
-    match serve(args, check) {
+    match serve(args, make_check) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("idverify serve: {e:#}");
@@ -73,8 +76,9 @@ pub fn run(args: ServeArgs, check: Arc<dyn DocumentCheck>) -> ExitCode {
     }
 }
 
-fn serve(args: ServeArgs, check: Arc<dyn DocumentCheck>) -> Result<()> {
+fn serve(args: ServeArgs, make_check: MakeCheck) -> Result<()> {
     let config = load_config(args.config.as_deref(), args.listen, args.data_dir)?;
+    let check = make_check(&config).context("setting up the document check")?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -26,6 +26,9 @@ pub struct CheckInput {
     pub selfie: Option<InputImage>,
     /// Today (UTC), for expiry and age rules.
     pub today: CivilDate,
+    /// The application the verification belongs to: the check applies that application's
+    /// policy (configuration `[policy]` and `[policy.apps."<app id>"]`).
+    pub app_id: String,
 }
 
 /// What the check decides: the document-derived parts of the Result (CONTRACT §3.2).

@@ -94,6 +94,29 @@ pub struct Config {
     pub max_connections: u32,
     /// HTTP connection limits.
     pub http: HttpLimits,
+    /// The document-check policy (`[policy]`, with per-application overrides under
+    /// `[policy.apps."<app id>"]`). Kept as TOML here: the document check parses and validates
+    /// it when the service starts (docs/configuration.md lists the keys).
+    pub policy: toml::Table,
+    /// The printed-zone OCR (`[ocr]`).
+    pub ocr: OcrConfig,
+}
+
+/// The printed-zone OCR.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct OcrConfig {
+    /// The folder `scripts/setup-ocr-models` installs the OCR models into (`models`, relative
+    /// to the working directory, by default; env `IDVERIFY_MODELS_DIR`).
+    pub models_dir: PathBuf,
+}
+
+impl Default for OcrConfig {
+    fn default() -> Self {
+        OcrConfig {
+            models_dir: PathBuf::from("models"),
+        }
+    }
 }
 
 /// Limits that protect the HTTP server from slow or oversized clients.
@@ -179,6 +202,8 @@ impl Default for Config {
             webhooks: WebhookConfig::default(),
             max_connections: 16,
             http: HttpLimits::default(),
+            policy: toml::Table::new(),
+            ocr: OcrConfig::default(),
         }
     }
 }
@@ -313,6 +338,9 @@ impl Config {
         }
         if let Some(v) = env.var("IDVERIFY_GEOIP_DATABASE") {
             self.geoip_database = Some(PathBuf::from(v));
+        }
+        if let Some(v) = env.var("IDVERIFY_MODELS_DIR") {
+            self.ocr.models_dir = PathBuf::from(v);
         }
         if let Some(v) = env.var("IDVERIFY_TRUSTED_PROXIES") {
             self.trusted_proxies = v
@@ -466,6 +494,20 @@ mod tests {
         assert!(!dbg.contains("hunter2"), "{dbg}");
         assert!(dbg.contains("postgres://u:***@db/x"));
         assert!(Config::from_toml("nope = 1").is_err());
+    }
+
+    #[test]
+    fn ocr_models_dir_from_toml_then_env() {
+        assert_eq!(Config::default().ocr.models_dir, PathBuf::from("models"));
+        let mut c = Config::from_toml("[ocr]\nmodels_dir = \"/opt/ocr\"\n").unwrap();
+        assert_eq!(c.ocr.models_dir, PathBuf::from("/opt/ocr"));
+        let env: HashMap<String, String> =
+            [("IDVERIFY_MODELS_DIR".to_owned(), "/srv/m".to_owned())]
+                .into_iter()
+                .collect();
+        c.apply_env(&env).unwrap();
+        assert_eq!(c.ocr.models_dir, PathBuf::from("/srv/m"));
+        assert!(Config::from_toml("[ocr]\nmodel_dir = \"x\"\n").is_err());
     }
 
     #[test]

@@ -160,6 +160,7 @@ async fn run_job(svc: &Arc<Service>, id: &str) -> Result<JobOutcome, ServerError
         back,
         selfie,
         today: CivilDate::from_unix_ms(svc.now()),
+        app_id: row.app_id.clone(),
     };
     let check = Arc::clone(&svc.check);
     let output = tokio::task::spawn_blocking(move || check.check(&input))
