@@ -64,7 +64,7 @@ enum AppsCommand {
 pub fn run(args: AppsArgs) -> ExitCode {
     match apps(args) {
         Ok(json) => {
-            println!("{json}");
+            outln!("{json}");
             ExitCode::SUCCESS
         }
         Err(e) => {

@@ -2,6 +2,15 @@
 //! MRZs were found, read exactly and with every key field right, the detections on images
 //! without an MRZ, and the median and 95th-percentile time per image (decoding included).
 
+/// (Also built by crates/vision/examples/eval.rs, hence its own copy.) `println!` that ignores a closed stdout (a pipe into `head`) instead of panicking.
+macro_rules! outln {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($t)*);
+    }};
+}
+
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -133,7 +142,7 @@ pub fn evaluate(labels: &Path, today: Date, verbose: bool) -> Result<Summary> {
             Err(e) => {
                 s.errors += 1;
                 if verbose {
-                    println!("{:<48} ERROR {e}", row.image);
+                    outln!("{:<48} ERROR {e}", row.image);
                 }
                 continue;
             }
@@ -178,7 +187,7 @@ pub fn evaluate(labels: &Path, today: Date, verbose: bool) -> Result<Summary> {
         }
         if verbose {
             match &reading.text {
-                Some(t) => println!(
+                Some(t) => outln!(
                     "{:<48} {:>6.1} ms found valid={} conf={:.3} changes={} turns={} {}{}",
                     row.image,
                     ms,
@@ -189,7 +198,7 @@ pub fn evaluate(labels: &Path, today: Date, verbose: bool) -> Result<Summary> {
                     t.lines.join("|"),
                     verdict
                 ),
-                None => println!(
+                None => outln!(
                     "{:<48} {:>6.1} ms none (has_mrz={}){}{}",
                     row.image,
                     ms,
@@ -209,28 +218,28 @@ pub fn evaluate(labels: &Path, today: Date, verbose: bool) -> Result<Summary> {
 
 /// Prints the summary.
 pub fn print_summary(s: &Summary) {
-    println!("images: {}", s.images);
-    println!("MRZ found: {} / {}", s.found, s.with_mrz);
-    println!("labelled: {}", s.labelled);
-    println!("exact MRZ: {} / {}", s.exact, s.labelled);
-    println!("all key fields right: {} / {}", s.fields_right, s.labelled);
-    println!(
+    outln!("images: {}", s.images);
+    outln!("MRZ found: {} / {}", s.found, s.with_mrz);
+    outln!("labelled: {}", s.labelled);
+    outln!("exact MRZ: {} / {}", s.exact, s.labelled);
+    outln!("all key fields right: {} / {}", s.fields_right, s.labelled);
+    outln!(
         "reported valid: {} (of which differ from the label: {})",
         s.valid, s.valid_but_wrong
     );
-    println!(
+    outln!(
         "detections on images without MRZ: {} / {}",
         s.false_detections, s.without_mrz
     );
-    println!("decode errors: {}", s.errors);
-    println!(
+    outln!("decode errors: {}", s.errors);
+    outln!(
         "time per image: median {:.1} ms, p95 {:.1} ms, max {:.1} ms",
         s.quantile_ms(0.5),
         s.quantile_ms(0.95),
         s.quantile_ms(1.0)
     );
     if !s.cpu_ms.is_empty() {
-        println!(
+        outln!(
             "CPU time per image: median {:.1} ms, p95 {:.1} ms, max {:.1} ms",
             quantile(&s.cpu_ms, 0.5),
             quantile(&s.cpu_ms, 0.95),

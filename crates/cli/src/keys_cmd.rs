@@ -34,7 +34,7 @@ enum KeysCommand {
 pub fn run(args: KeysArgs) -> ExitCode {
     match keys(args) {
         Ok(json) => {
-            println!("{json}");
+            outln!("{json}");
             ExitCode::SUCCESS
         }
         Err(e) => {
