@@ -54,7 +54,7 @@ fn main() -> ExitCode {
         Command::Mrz(args) => mrz_cmd::run(args),
         Command::Serve(args) => serve_cmd::run(args, |config| {
             let policies = policies::Policies::from_table(&config.policy)?;
-            let pipeline = pipeline::ReadingPipeline::new(policies)?;
+            let pipeline = pipeline::ReadingPipeline::new(policies, &config.ocr.models_dir)?;
             Ok(std::sync::Arc::new(pipeline))
         }),
         Command::Apps(args) => apps_cmd::run(args),

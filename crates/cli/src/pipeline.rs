@@ -1,24 +1,65 @@
 //! The document-reading pipeline the service's workers run: decode each side within the intake
-//! limits, read its MRZ, and let the document check decide. The same steps as `idverify scan`,
-//! on bytes from the blob store instead of files.
+//! limits, read its MRZ and its printed zone, and let the document check decide. The same steps
+//! as `idverify scan`, on bytes from the blob store instead of files.
+
+use std::path::Path;
 
 use idverify_check::{CheckInput as SidesInput, SideInput, assess};
 use idverify_mrz::Date;
 use idverify_server::{CheckError, CheckInput, CheckOutput, DocumentCheck};
 use idverify_vision::{IntakeError, IntakeLimits, Models, decode_image, read_mrz};
 
-/// Reads one side of a document: decoded within `limits`, its MRZ read and parsed.
+/// The printed-zone OCR models of `dir` (as `scripts/setup-ocr-models` installs them). The
+/// error is one line naming the folder and the script to run.
+pub fn load_ocr(dir: &Path) -> anyhow::Result<idverify_textocr::Models> {
+    idverify_textocr::Models::load_with(|p| std::fs::read(dir.join(p))).map_err(|e| match e {
+        // Already names the file and the script.
+        idverify_textocr::Error::Missing { .. } => {
+            anyhow::anyhow!("OCR models folder {}: {e}", dir.display())
+        }
+        e => anyhow::anyhow!(
+            "the OCR models in {} do not load ({e}): run scripts/setup-ocr-models",
+            dir.display()
+        ),
+    })
+}
+
+/// Why one side could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum SideError {
+    /// The bytes are not an image within the intake limits.
+    #[error(transparent)]
+    Intake(#[from] IntakeError),
+    /// The printed-zone OCR failed to run (not: found no text).
+    #[error("the printed zone could not be read: {0}")]
+    Ocr(idverify_textocr::Error),
+}
+
+/// Reads one side of a document: decoded within `limits`, its MRZ read and parsed, and the
+/// lines of its printed zone read by `ocr` (upright as the MRZ was found; as given when there
+/// is none). The MRZ lines themselves are left to the MRZ reader.
 pub fn read_side(
     bytes: &[u8],
     limits: &IntakeLimits,
     models: &Models,
+    ocr: &idverify_textocr::Models,
     today: Date,
-) -> Result<SideInput, IntakeError> {
+) -> Result<SideInput, SideError> {
     let img = decode_image(bytes, limits)?;
     let reading = read_mrz(&img, models, today);
+    let opts = idverify_textocr::ReadOptions {
+        quarter_turns: reading.text.as_ref().map_or(0, |t| t.quarter_turns),
+        ..idverify_textocr::ReadOptions::default()
+    };
+    let lines = match ocr.read(&img.to_rgb8(), &opts) {
+        Ok(lines) => idverify_textocr::to_text_lines(&lines),
+        // Too small to hold text: no lines rather than an error; the check reports the
+        // missing printed fields.
+        Err(idverify_textocr::Error::Image(_)) => Vec::new(),
+        Err(e) => return Err(SideError::Ocr(e)),
+    };
     Ok(SideInput {
-        // The printed zone is not read yet: no lines rather than made-up text.
-        lines: Vec::new(),
+        lines,
         mrz: reading.text.and_then(|t| t.mrz),
         // Sharpness and glare are not measured yet: no quality rather than made-up figures.
         quality: None,
@@ -29,20 +70,27 @@ pub fn read_side(
 #[derive(Debug)]
 pub struct ReadingPipeline {
     models: Models,
+    ocr: idverify_textocr::Models,
     policies: crate::policies::Policies,
     limits: IntakeLimits,
 }
 
 impl ReadingPipeline {
-    /// A pipeline on the embedded MRZ recogniser weights, applying each application's policy.
-    pub fn new(policies: crate::policies::Policies) -> anyhow::Result<ReadingPipeline> {
+    /// A pipeline on the embedded MRZ recogniser weights and the OCR models of `models_dir`,
+    /// applying each application's policy.
+    pub fn new(
+        policies: crate::policies::Policies,
+        models_dir: &Path,
+    ) -> anyhow::Result<ReadingPipeline> {
         let models = Models::embedded().map_err(|e| {
             anyhow::anyhow!(
                 "the MRZ recogniser weights do not load ({e}): run training/train-recogniser"
             )
         })?;
+        let ocr = load_ocr(models_dir)?;
         Ok(ReadingPipeline {
             models,
+            ocr,
             policies,
             limits: IntakeLimits::default(),
         })
@@ -58,8 +106,10 @@ impl DocumentCheck for ReadingPipeline {
         )
         .ok_or_else(|| CheckError(format!("today is no date: {:?}", input.today)))?;
         let side = |bytes: &[u8]| {
-            read_side(bytes, &self.limits, &self.models, today)
-                .map_err(|e| CheckError(format!("image could not be decoded: {e}")))
+            read_side(bytes, &self.limits, &self.models, &self.ocr, today).map_err(|e| match e {
+                SideError::Intake(e) => CheckError(format!("image could not be decoded: {e}")),
+                e => CheckError(e.to_string()),
+            })
         };
         let front = side(&input.front.bytes)?;
         let back = input.back.as_ref().map(|b| side(&b.bytes)).transpose()?;

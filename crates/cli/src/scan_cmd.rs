@@ -1,5 +1,5 @@
-//! `idverify scan FRONT [BACK] [--selfie FILE]`: reads the MRZ of local images, runs the
-//! document check and prints the contract's Result as JSON.
+//! `idverify scan FRONT [BACK] [--selfie FILE] [--models DIR]`: reads the MRZ and the printed
+//! zone of local images, runs the document check and prints the contract's Result as JSON.
 //!
 //! Unreadable input (missing file, empty, truncated, not an image, HEIC, too large) is a
 //! one-line error and a non-zero exit; an image without a readable MRZ is a Result with the
@@ -27,6 +27,10 @@ pub struct ScanArgs {
     /// The day of the check (YYYY-MM-DD); today by default.
     #[arg(long)]
     pub today: Option<String>,
+    /// Folder of the printed-zone OCR models that scripts/setup-ocr-models installs (default
+    /// ./models, or env IDVERIFY_MODELS_DIR).
+    #[arg(long, value_name = "DIR")]
+    pub models: Option<PathBuf>,
 }
 
 /// The media type of a decoded file, from its magic bytes.
@@ -43,10 +47,21 @@ struct Side {
     file: DocumentFile,
 }
 
-fn read_side(path: &Path, kind: &str, models: &Models, today: Date) -> Result<Side> {
+struct Readers {
+    mrz: Models,
+    ocr: idverify_textocr::Models,
+}
+
+fn read_side(path: &Path, kind: &str, readers: &Readers, today: Date) -> Result<Side> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let input = crate::pipeline::read_side(&bytes, &IntakeLimits::default(), models, today)
-        .with_context(|| format!("{}", path.display()))?;
+    let input = crate::pipeline::read_side(
+        &bytes,
+        &IntakeLimits::default(),
+        &readers.mrz,
+        &readers.ocr,
+        today,
+    )
+    .with_context(|| format!("{}", path.display()))?;
     Ok(Side {
         input,
         file: DocumentFile {
@@ -62,13 +77,22 @@ fn read_side(path: &Path, kind: &str, models: &Models, today: Date) -> Result<Si
 
 /// Runs the scan and builds the Result.
 pub fn scan(args: &ScanArgs, today: Date) -> Result<VerificationResult> {
-    let models = Models::embedded()
+    let mrz = Models::embedded()
         .context("the MRZ recogniser weights do not load: run training/train-recogniser")?;
-    let front = read_side(&args.front, "front", &models, today)?;
+    let dir = args
+        .models
+        .clone()
+        .or_else(|| std::env::var_os("IDVERIFY_MODELS_DIR").map(PathBuf::from))
+        .unwrap_or_else(|| PathBuf::from("models"));
+    let readers = Readers {
+        mrz,
+        ocr: crate::pipeline::load_ocr(&dir)?,
+    };
+    let front = read_side(&args.front, "front", &readers, today)?;
     let back = args
         .back
         .as_deref()
-        .map(|p| read_side(p, "back", &models, today))
+        .map(|p| read_side(p, "back", &readers, today))
         .transpose()?;
     let mut groups = vec![DocumentGroup {
         name: "document".into(),
@@ -115,7 +139,7 @@ pub fn run(args: ScanArgs) -> ExitCode {
     };
     match scan(&args, today).and_then(|r| Ok(serde_json::to_string_pretty(&r)?)) {
         Ok(json) => {
-            println!("{json}");
+            outln!("{json}");
             ExitCode::SUCCESS
         }
         Err(e) => {

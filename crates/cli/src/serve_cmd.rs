@@ -26,6 +26,10 @@ pub struct ServeArgs {
     /// Also serve the demo integrator at /demo (a shop page embedding the flow).
     #[arg(long)]
     pub demo: bool,
+    /// Folder of the printed-zone OCR models that scripts/setup-ocr-models installs (default
+    /// ./models; env IDVERIFY_MODELS_DIR; config [ocr] models_dir).
+    #[arg(long, value_name = "DIR")]
+    pub models: Option<PathBuf>,
 }
 
 /// The configuration of a command: file and environment, then the flags.
@@ -77,7 +81,10 @@ pub fn run(args: ServeArgs, make_check: MakeCheck) -> ExitCode {
 }
 
 fn serve(args: ServeArgs, make_check: MakeCheck) -> Result<()> {
-    let config = load_config(args.config.as_deref(), args.listen, args.data_dir)?;
+    let mut config = load_config(args.config.as_deref(), args.listen, args.data_dir)?;
+    if let Some(m) = args.models {
+        config.ocr.models_dir = m;
+    }
     let check = make_check(&config).context("setting up the document check")?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

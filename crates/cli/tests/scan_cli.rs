@@ -17,11 +17,34 @@ fn dir(name: &str) -> PathBuf {
     d
 }
 
+/// The OCR models `scripts/setup-ocr-models` installs at the repository root.
+fn models_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models")
+}
+
 fn scan(args: &[&Path]) -> Output {
+    scan_with_models(args, &models_dir())
+}
+
+/// A scan that must succeed, its Result.
+fn scan_json(args: &[&Path]) -> serde_json::Value {
+    let out = scan(args);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn scan_with_models(args: &[&Path], models: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_idverify"))
         .arg("scan")
         .args(args)
         .args(["--today", "2026-01-01"])
+        .arg("--models")
+        .arg(models)
         .output()
         .unwrap()
 }
@@ -147,14 +170,7 @@ fn reads_a_rendered_passport_into_the_result() {
     let specimen = render(&spec, &RenderOptions::default()).unwrap();
     let path = d.join("passport.jpg");
     specimen.mrz_side().save(&path).unwrap();
-    let out = scan(&[&path]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = scan_json(&[&path]);
     assert_eq!(v["mrz"]["format"], "TD3");
     assert_eq!(v["mrz"]["valid"], true);
     let lines: Vec<String> = v["mrz"]["lines"]
@@ -170,20 +186,64 @@ fn reads_a_rendered_passport_into_the_result() {
 }
 
 #[test]
+fn the_printed_zone_is_read_and_compared_with_the_mrz() {
+    let d = dir("printed");
+    let today = idverify_testkit::Date::new(2026, 1, 1).unwrap();
+    let spec =
+        SpecimenSpec::random_valid_on(DocFormat::Td3, today, &mut ChaCha8Rng::seed_from_u64(11));
+    let specimen = render(&spec, &RenderOptions { dpi: 150.0 }).unwrap();
+    let path = d.join("passport.png");
+    specimen.front.save(&path).unwrap();
+    let v = scan_json(&[&path]);
+    let rows = v["documentDataChecking"].as_array().unwrap();
+    let categories: Vec<&str> = rows
+        .iter()
+        .map(|r| r["category"].as_str().unwrap())
+        .collect();
+    for want in ["Document number", "Date of birth", "Date of expiry"] {
+        assert!(categories.contains(&want), "{want} not in {categories:?}");
+    }
+    assert!(
+        rows.iter().all(|r| r["equal"] == true),
+        "a clean specimen's printed zone disagrees with its MRZ: {rows:?}"
+    );
+    let concerns = v["results"]["concerns"].as_array().unwrap();
+    assert!(
+        !concerns.iter().any(|c| c["id"] == "DC032"),
+        "no printed field compared: {concerns:?}"
+    );
+    assert_eq!(
+        v["attributes"]["originalLastName"],
+        specimen.truth.printed[&idverify_testkit::Field::Surname].as_str()
+    );
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn missing_ocr_models_are_one_line_naming_the_setup_script() {
+    let d = dir("nomodels");
+    let img = d.join("blank.png");
+    image::GrayImage::from_pixel(64, 64, image::Luma([200]))
+        .save(&img)
+        .unwrap();
+    let out = scan_with_models(&[&img], &d.join("absent"));
+    assert_clean_failure(&out, "missing models");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("scripts/setup-ocr-models"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
 fn an_image_without_mrz_is_a_result_not_an_error() {
     let d = dir("blank");
     let path = d.join("blank.png");
     image::GrayImage::from_pixel(640, 400, image::Luma([235]))
         .save(&path)
         .unwrap();
-    let out = scan(&[&path]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = scan_json(&[&path]);
     assert!(v.get("mrz").is_none());
     let concerns = v["results"]["concerns"].as_array().unwrap();
     assert!(concerns.iter().any(|c| c["id"] == "DC001"), "{concerns:?}");

@@ -55,3 +55,18 @@ fn a_wrong_policy_stops_the_start_up() {
         &["QQQ"],
     );
 }
+
+#[test]
+fn missing_ocr_models_stop_the_start_up_naming_the_setup_script() {
+    let out = serve_with(
+        "[ocr]\nmodels_dir = \"/nonexistent/no-models-here\"\n",
+        "no-models",
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(out.status.code(), Some(0), "started: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(!err.contains("listening"), "listened: {err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "not one line: {err}");
+    assert!(err.contains("no-models-here"), "{err}");
+    assert!(err.contains("scripts/setup-ocr-models"), "{err}");
+}

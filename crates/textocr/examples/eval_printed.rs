@@ -6,6 +6,8 @@
 //! `cargo run --release -p idverify-textocr --example eval_printed -- [COUNT] [SEED] [DPI] [LEVEL]`
 //! (needs `scripts/setup-ocr-models`; LEVEL is none, mild, medium or hard).
 
+mod common;
+use common::load_models;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -18,7 +20,7 @@ use idverify_testkit::{
     ChaCha8Rng, Degradation, DegradeLevel, DocFormat, Field, RenderOptions, SpecimenSpec, degrade,
     render,
 };
-use idverify_textocr::{Models, ReadOptions};
+use idverify_textocr::ReadOptions;
 
 const FORMATS: [DocFormat; 5] = [
     DocFormat::Td1,
@@ -27,32 +29,6 @@ const FORMATS: [DocFormat; 5] = [
     DocFormat::Mrva,
     DocFormat::Mrvb,
 ];
-
-fn load_models() -> Result<Models> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../models");
-    let read = |path: &str| {
-        std::fs::read(root.join(path)).with_context(|| {
-            format!("models/{path}: the OCR models are missing: run scripts/setup-ocr-models")
-        })
-    };
-    let text = |path: &str| -> Result<String> { Ok(String::from_utf8(read(path)?)?) };
-    // OCR_RECOGNISER: v4+v5 (default), v5 or v4.
-    let which = std::env::var("OCR_RECOGNISER").unwrap_or_else(|_| "v4+v5".into());
-    let det = read("ppocrv5/det.onnx")?;
-    Ok(match which.as_str() {
-        "v5" => Models::from_bytes(
-            det,
-            read("ppocrv5/rec.onnx")?,
-            &text("ppocrv5/ppocrv5_dict.txt")?,
-        )?,
-        "v4" => Models::from_bytes(det, read("ppocrv4/rec.onnx")?, &text("ppocrv4/dict.txt")?)?,
-        _ => Models::from_bytes(det, read("ppocrv4/rec.onnx")?, &text("ppocrv4/dict.txt")?)?
-            .with_diacritics_reader(
-                read("ppocrv5/rec.onnx")?,
-                &text("ppocrv5/ppocrv5_dict.txt")?,
-            )?,
-    })
-}
 
 /// Right or not, the truth, what was read.
 type Outcome = (bool, String, String);
