@@ -343,6 +343,23 @@ pub fn assess(input: &CheckInput, policy: &Policy, today: Date) -> Assessment {
         raised.push(Raised::new(ConcernKind::UnderAge, &[("age", &age)]));
     }
 
+    // An unusable image (too small, blurred, glare over the MRZ) explains what could not be
+    // read from it: the reading's own concerns would blame the document for the photo, so only
+    // the image's concern stands (the person is asked for a better image).
+    let image_status = Decision::worst(
+        raised
+            .iter()
+            .filter(|r| r.kind.is_image_quality())
+            .map(|r| policy.status_of(r.kind))
+            .filter(|s| *s != Decision::Approved),
+    );
+    if image_status != Decision::Approved {
+        raised.retain(|r| !r.kind.is_reading_outcome());
+        for row in rows.iter_mut().filter(|r| r.status != Decision::Approved) {
+            row.status = image_status;
+        }
+    }
+
     // The policy decides each status; `approved` switches a rule off.
     raised.sort_by_key(|r| r.kind);
     let mut concerns: Vec<Concern> = Vec::new();

@@ -40,6 +40,31 @@ pub enum ConcernKind {
     PrintedZoneNotRead,
 }
 
+impl ConcernKind {
+    /// A concern about the image rather than the document (DC020–DC022).
+    pub fn is_image_quality(self) -> bool {
+        matches!(
+            self,
+            ConcernKind::ImageTooSmall | ConcernKind::ImageBlurred | ConcernKind::GlareOverMrz
+        )
+    }
+
+    /// A concern that only reports what reading the images gave (MRZ not found, check digit,
+    /// malformed field, conflict, different documents, printed zone not read): an unusable
+    /// image explains it, and the image's concern replaces it.
+    pub fn is_reading_outcome(self) -> bool {
+        matches!(
+            self,
+            ConcernKind::MrzNotFound
+                | ConcernKind::MrzCheckDigit
+                | ConcernKind::MrzMalformed
+                | ConcernKind::Conflict
+                | ConcernKind::DifferentDocuments
+                | ConcernKind::PrintedZoneNotRead
+        )
+    }
+}
+
 /// How a concern's status is set when the policy does not override it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DefaultStatus {

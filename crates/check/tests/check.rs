@@ -503,6 +503,48 @@ fn tiny_image() {
 }
 
 #[test]
+fn an_unusable_image_explains_what_could_not_be_read() {
+    // A tiny front whose MRZ was misread (a check digit fails, the birth date disagrees with
+    // the printed zone) and the MRZ not found on a tiny card back: only the image's concern.
+    let d = anna();
+    let mut lines = mrz_lines(&d);
+    lines[1].replace_range(18..19, "3");
+    let mut i = input(&d, lines);
+    i.front.quality = Some(ImageQuality {
+        width: 300,
+        height: 200,
+        ..good_quality()
+    });
+    let a = run(&i);
+    assert_single(&a, "DC020", Decision::NeedsReview);
+    // The row still shows the disagreement, at the image's status.
+    let row = a
+        .document_data_checking
+        .iter()
+        .find(|r| r.category == "Date of birth")
+        .unwrap();
+    assert!(!row.equal);
+    assert_eq!(row.status, Decision::NeedsReview);
+    // Expiry still counts: a valid MRZ read from a small image is still expired.
+    let mut old = willeke();
+    old.expiry = Date::new(2020, 1, 1).unwrap();
+    let mut i = input(&old, mrz_lines(&old));
+    i.back.as_mut().unwrap().mrz = None;
+    i.back.as_mut().unwrap().quality = Some(ImageQuality {
+        sharpness: 1.0,
+        ..good_quality()
+    });
+    assert_eq!(ids(&run(&i)), ["DC023", "DC010", "DC021"]);
+    // When the policy switches the image rule off, the reading's concerns come back.
+    let mut policy = Policy::default();
+    policy
+        .status_overrides
+        .insert("DC021".into(), Decision::Approved);
+    let a = assess(&i, &policy, today());
+    assert_eq!(ids(&a), ["DC023", "DC001", "DC010"]);
+}
+
+#[test]
 fn blurred_image() {
     let d = willeke();
     let mut i = input(&d, mrz_lines(&d));
