@@ -3,10 +3,10 @@
 //! Usage: `train FONT.otf OUT.bin [SEED] [CELLS]`. Deterministic for a given seed.
 //!
 //! Each sample is made the way the reader sees a real line: an MRZ block of one to three
-//! lines of random MRZ characters is rendered in OCR-B, degraded (stroke weight, background
-//! pattern, low resolution, blur, noise, JPEG), sampled into a strip with the library's own
-//! [`Strip::sample`] from slightly wrong geometry, segmented with the library's [`segment`],
-//! and cut into cells with [`cell_input`]. Lines whose segmentation misses the truth are
+//! lines of random MRZ characters is rendered in OCR-B, degraded (stroke weight, perspective
+//! slant and pitch change, glare, background pattern, low resolution, blur, noise, JPEG),
+//! sampled into a strip with the library's own [`Strip::sample`] from slightly wrong geometry,
+//! segmented with the library's [`segment`], and cut into cells with [`cell_input`]. Lines whose segmentation misses the truth are
 //! counted and skipped.
 
 #![allow(
@@ -187,13 +187,24 @@ fn sample_block(
     let h = (line_gap * (nlines as f32 - 1.0) + cap) as usize + 2 * margin;
     let mut cov = vec![0f32; w * h];
     let stretch = rng.range(0.9, 1.1);
+    // Perspective: vertical strokes slanted (the strip's cross direction is not the print's)
+    // and the pitch changing along the line.
+    let shear = (rng.normal() * 0.07).clamp(-0.2, 0.2);
+    let curve = if rng.f() < 0.5 {
+        rng.range(-0.07, 0.07) * pitch
+    } else {
+        0.0
+    };
+    let nf = n as f32;
     let mut truth = Vec::new();
     for li in 0..nlines {
         let text = random_line(rng, n);
         let base_y = margin as f32 + cap + li as f32 * line_gap;
         for (i, &c) in text.iter().enumerate() {
             let (ox, oy, gw, gh, ref m) = glyphs.maps[c];
-            let cell_x = margin as f32 + i as f32 * pitch;
+            let fi = i as f32;
+            let cell_x = margin as f32 + fi * pitch + curve * fi * (fi - nf) / nf;
+            let pitch = pitch + curve * (2.0 * fi + 1.0 - nf) / nf;
             // Glyph centred in its cell (OCR-B is monospaced; centre the ink of the advance).
             let gx = cell_x + (pitch - glyphs.adv * stretch) * 0.5 + rng.normal() * 0.02 * cap;
             let gy = base_y + rng.normal() * 0.015 * cap;
@@ -203,7 +214,8 @@ fn sample_block(
                     if v <= 0.0 {
                         continue;
                     }
-                    let px = (gx + ox as f32 * stretch + xx as f32 * stretch) as i32;
+                    let px = (gx + ox as f32 * stretch + xx as f32 * stretch
+                        - shear * (oy as f32 + yy as f32)) as i32;
                     let py = (gy + oy as f32 + yy as f32) as i32;
                     if px >= 0 && py >= 0 && (px as usize) < w && (py as usize) < h {
                         let p = &mut cov[py as usize * w + px as usize];
@@ -253,6 +265,23 @@ fn sample_block(
             let pat = m * (a * cy + b * sy) + grad * (x as f32 - w as f32 * 0.5);
             let b = (bg + pat).clamp(0.0, 255.0);
             luma[y * w + x] = b * (1.0 - c) + fg * c;
+        }
+    }
+    // A glare spot: the print washed out towards white.
+    if rng.f() < 0.2 {
+        let (gcx, gcy) = (rng.range(0.0, w as f32), rng.range(0.0, h as f32));
+        let (grx, gry) = (
+            rng.range(0.1, 0.4) * w as f32,
+            rng.range(0.3, 1.0) * h as f32,
+        );
+        let strength = rng.range(0.2, 0.7);
+        for y in 0..h {
+            for x in 0..w {
+                let (u, v) = ((x as f32 - gcx) / grx, (y as f32 - gcy) / gry);
+                let g = strength * (-(u * u + v * v)).exp();
+                let l = &mut luma[y * w + x];
+                *l += (255.0 - *l) * g;
+            }
         }
     }
     // Down to the native resolution.
@@ -346,7 +375,7 @@ fn sample_block(
             continue;
         }
         let shift = (rng.normal() * 0.06 * seg.pitch, rng.normal() * 0.5);
-        cell_input(&strip, &seg, i, shift, &mut input);
+        cell_input(&strip, &seg, i as isize, shift, &mut input);
         cells.extend_from_slice(&input);
         labels.push(c as u8);
     }

@@ -14,5 +14,5 @@ pub use gray::Gray;
 pub use intake::{IntakeError, IntakeLimits, decode_image};
 pub mod pipeline;
 
-pub use pipeline::{Models, MrzReading, MrzText, read_mrz, read_mrz_gray};
+pub use pipeline::{Models, MrzReading, MrzRegion, MrzText, read_mrz, read_mrz_gray};
 pub use recognise::ModelError;

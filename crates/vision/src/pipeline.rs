@@ -1,7 +1,8 @@
 //! The MRZ reading pipeline: locate candidate bands in both quarter-turn frames, rectify each
 //! line from the full-resolution image, read it in both half-turn orientations and the line
-//! lengths its geometry allows, keep the most confident hypothesis, and let
-//! `idverify_mrz::correct` choose among the per-character alternatives by the check digits.
+//! lengths its geometry allows, hold the state codes to the ICAO code list, and let
+//! `idverify_mrz::correct` choose among the per-character alternatives by the check digits; a
+//! hypothesis whose check digits hold beats a more confident one whose digits fail.
 
 use idverify_mrz::{CharReading, Correction, Date, Format, Mrz, Outcome, correct, parse};
 
@@ -37,7 +38,8 @@ impl Models {
 pub struct MrzText {
     /// The lines after check-digit-guided correction (as read when nothing was settled).
     pub lines: Vec<String>,
-    /// The recogniser's best characters, before correction.
+    /// The recogniser's best characters, before correction (country codes already held to the
+    /// ICAO code list where the alternatives allow).
     pub raw_lines: Vec<String>,
     /// Per character, the recogniser's alternatives.
     pub chars: Vec<Vec<CharReading>>,
@@ -53,6 +55,19 @@ pub struct MrzText {
     pub confidence: f32,
     /// Quarter turns clockwise the image was read at (0–3).
     pub quarter_turns: u8,
+    /// Where the MRZ lies in the image.
+    pub region: MrzRegion,
+}
+
+/// Where an MRZ was read: the corners of its band (the lines with a margin of a fifth of the
+/// character height above the first and below the last), in pixels of the image as given to
+/// [`read_mrz`], in reading order: top left, top right, bottom right, bottom left of the text.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MrzRegion {
+    /// Top left, top right, bottom right, bottom left, as `(x, y)`.
+    pub corners: [(f32, f32); 4],
+    /// Number of MRZ lines in the band.
+    pub lines: usize,
 }
 
 /// The result of [`read_mrz`].
@@ -65,6 +80,9 @@ pub struct MrzReading {
     /// When nothing was reported: the most confident reading that was turned down, with its
     /// mean character probability (diagnostics only; never an MRZ).
     pub rejected: Option<(Vec<String>, f32)>,
+    /// Where the MRZ was read, or, when the reading was turned down, where the most confident
+    /// candidate band lies (for image-quality measures such as glare over the MRZ).
+    pub region: Option<MrzRegion>,
 }
 
 impl MrzReading {
@@ -88,6 +106,7 @@ struct Hypothesis {
     chars: Vec<Vec<CharGuess>>,
     score: f32,
     quarter_turns: u8,
+    region: MrzRegion,
 }
 
 /// Reads the MRZ of a grayscale image.
@@ -100,36 +119,47 @@ pub fn read_mrz_gray(full: &Gray, models: &Models, today: Date) -> MrzReading {
     }
     bands.sort_by(|a, b| b.score.total_cmp(&a.score));
     bands.truncate(MAX_BANDS);
+    let detected = bands.len();
     let completed: Vec<Band> = bands.iter().flat_map(locate::complete_td1).collect();
     bands.extend(completed);
     let mut best: Option<(Hypothesis, Option<Correction>)> = None;
     let mut examined = 0;
-    for band in &bands {
+    'bands: for (bi, band) in bands.iter().enumerate() {
         let Some(frame) = frames.get(band.frame) else {
             continue;
         };
         examined += 1;
-        let Some(h) = read_band(full, frame, band, &models.mlp) else {
-            continue;
-        };
-        let readings = to_readings(&h.chars);
-        let corr = correct(&readings, today);
-        let valid = corr.as_ref().is_some_and(|c| c.valid);
-        let better = match &best {
-            None => true,
-            Some((b, bc)) => {
-                let bvalid = bc.as_ref().is_some_and(|c| c.valid);
-                (valid && !bvalid) || (valid == bvalid && h.score > b.score)
+        for mut h in read_band(full, frame, band, &models.mlp) {
+            constrain_codes(&mut h.chars);
+            let readings = to_readings(&h.chars);
+            let corr = correct(&readings, today);
+            let valid = corr.as_ref().is_some_and(|c| c.valid);
+            // A third line assumed where none was detected is only believed when the reading
+            // checks or every line reads clearly (a pattern next to a two-line band can read as
+            // a line of confident nonsense, which the check digits then reject).
+            if bi >= detected
+                && !valid
+                && min_line_confidence(&h.chars) < MIN_ASSUMED_LINE_CONFIDENCE
+            {
+                continue;
             }
-        };
-        if better {
-            best = Some((h, corr));
-        }
-        if valid {
-            break;
+            let better = match &best {
+                None => true,
+                Some((b, bc)) => {
+                    let bvalid = bc.as_ref().is_some_and(|c| c.valid);
+                    (valid && !bvalid) || (valid == bvalid && h.score > b.score)
+                }
+            };
+            if better {
+                best = Some((h, corr));
+            }
+            if valid {
+                break 'bands;
+            }
         }
     }
     let mut rejected = None;
+    let region = best.as_ref().map(|(h, _)| h.region);
     let text = best.and_then(|(h, corr)| {
         let raw: Vec<String> = h
             .chars
@@ -147,6 +177,7 @@ pub fn read_mrz_gray(full: &Gray, models: &Models, today: Date) -> MrzReading {
         text,
         candidates: examined,
         rejected,
+        region,
     }
 }
 
@@ -191,9 +222,94 @@ fn restrict_first(g: &mut CharGuess) {
     }
 }
 
+/// Where the three-letter state codes stand (line, column) in a reading of this shape: the
+/// issuing state of every ICAO format, and the nationality except on the French card, whose
+/// second line holds no nationality.
+fn code_positions(chars: &[Vec<CharGuess>]) -> Vec<(usize, usize)> {
+    let best: Vec<Vec<char>> = chars
+        .iter()
+        .map(|l| l.iter().map(CharGuess::best).collect())
+        .collect();
+    let lens: Vec<usize> = chars.iter().map(Vec::len).collect();
+    match lens.as_slice() {
+        [30, 30, 30] => vec![(0, 2), (1, 15)],
+        [36, 36] if Format::detect(&best) == Some(Format::FrenchNationalId) => vec![(0, 2)],
+        [36, 36] | [44, 44] => vec![(0, 2), (1, 10)],
+        _ => Vec::new(),
+    }
+}
+
+/// Holds each state code of a reading to the ICAO 9303 code list (the check digits do not
+/// cover it): among the combinations of the recogniser's alternatives that spell a listed code,
+/// each character's probability becomes its share of the listed combinations. Left as read when
+/// no combination is a listed code.
+fn constrain_codes(chars: &mut [Vec<CharGuess>]) {
+    for (line, col) in code_positions(chars) {
+        let Some(cells) = chars.get_mut(line).and_then(|l| l.get_mut(col..col + 3)) else {
+            continue;
+        };
+        let opts: Vec<Vec<(char, f32)>> = cells
+            .iter()
+            .map(|g| {
+                g.alternatives
+                    .iter()
+                    .copied()
+                    .filter(|a| a.1 > 1e-3)
+                    .collect()
+            })
+            .collect();
+        let (Some(a), Some(b), Some(c)) = (opts.first(), opts.get(1), opts.get(2)) else {
+            continue;
+        };
+        // Probability mass of each character at each place, over the listed combinations.
+        let mut mass: [Vec<(char, f32)>; 3] = [Vec::new(), Vec::new(), Vec::new()];
+        let mut total = 0.0f32;
+        for &(x, px) in a {
+            for &(y, py) in b {
+                for &(z, pz) in c {
+                    let code: String = [x, y, z].iter().collect();
+                    let listed = idverify_mrz::countries::lookup(&code).is_some()
+                        && !code.trim_end_matches('<').contains('<');
+                    if !listed {
+                        continue;
+                    }
+                    let p = px * py * pz;
+                    total += p;
+                    for (m, ch) in mass.iter_mut().zip([x, y, z]) {
+                        match m.iter_mut().find(|e| e.0 == ch) {
+                            Some(e) => e.1 += p,
+                            None => m.push((ch, p)),
+                        }
+                    }
+                }
+            }
+        }
+        if total <= 1e-6 {
+            continue;
+        }
+        for (g, mut m) in cells.iter_mut().zip(mass) {
+            m.iter_mut().for_each(|e| e.1 /= total);
+            m.sort_by(|x, y| y.1.total_cmp(&x.1));
+            g.alternatives = m;
+        }
+    }
+}
+
 /// The round glyphs that OCR-B barely tells apart at low resolution.
 fn round(x: char) -> bool {
     matches!(x, 'O' | '0' | 'D' | 'Q')
+}
+
+/// Minimum mean character probability of every line of a reading whose third line was assumed
+/// (not detected) and whose check digits fail, for it to compete.
+const MIN_ASSUMED_LINE_CONFIDENCE: f32 = 0.85;
+
+/// The lowest mean character probability among the lines.
+fn min_line_confidence(chars: &[Vec<CharGuess>]) -> f32 {
+    chars
+        .iter()
+        .map(|l| l.iter().map(CharGuess::confidence).sum::<f32>() / l.len().max(1) as f32)
+        .fold(1.0, f32::min)
 }
 
 fn mean_confidence(chars: &[Vec<CharGuess>]) -> f32 {
@@ -255,6 +371,7 @@ fn finish(h: Hypothesis, corr: Option<Correction>, today: Date) -> Option<MrzTex
                     mrz: Some(c.mrz),
                     confidence,
                     quarter_turns: h.quarter_turns,
+                    region: h.region,
                 });
             }
             if confidence < MIN_CONFIDENCE_INVALID {
@@ -290,6 +407,7 @@ fn finish(h: Hypothesis, corr: Option<Correction>, today: Date) -> Option<MrzTex
                 mrz,
                 confidence,
                 quarter_turns: h.quarter_turns,
+                region: h.region,
             })
         }
         None => {
@@ -309,16 +427,20 @@ fn finish(h: Hypothesis, corr: Option<Correction>, today: Date) -> Option<MrzTex
                 changes: 0,
                 confidence,
                 quarter_turns: h.quarter_turns,
+                region: h.region,
             })
         }
     }
 }
 
-/// Reads a band in every orientation and line length its geometry allows; the most confident
-/// hypothesis wins.
-fn read_band(full: &Gray, frame: &Frame, band: &Band, mlp: &Mlp) -> Option<Hypothesis> {
+/// Reads a band in every orientation and line length its geometry allows: for each line length,
+/// the more confident orientation, most confident first.
+fn read_band(full: &Gray, frame: &Frame, band: &Band, mlp: &Mlp) -> Vec<Hypothesis> {
     // Strips from the full-resolution image, top to bottom in frame order.
     let mut strips = Vec::with_capacity(band.lines.len());
+    // Band corners (top left, top right, bottom right, bottom left in frame order).
+    let mut corners = [(0.0f32, 0.0f32); 4];
+    let last = band.lines.len().saturating_sub(1);
     for l in &band.lines {
         let (cx, cy) = frame.to_full(l.cx, l.cy);
         let (ddx, ddy) = frame.dir_to_full(l.angle.cos(), l.angle.sin());
@@ -329,6 +451,17 @@ fn read_band(full: &Gray, frame: &Frame, band: &Band, mlp: &Mlp) -> Option<Hypot
         let (left, right) = (l.left * k, l.right * k);
         let a0 = left - cap;
         let a1 = right + cap;
+        let (nx, ny) = (-dy, dx);
+        let at = |u: f32, v: f32| (cx + u * dx + v * nx, cy + u * dy + v * ny);
+        let li = strips.len();
+        if li == 0 {
+            corners[0] = at(left, -0.7 * cap);
+            corners[1] = at(right, -0.7 * cap);
+        }
+        if li == last {
+            corners[2] = at(right, 0.7 * cap);
+            corners[3] = at(left, 0.7 * cap);
+        }
         let strip = Strip::sample(full, cx, cy, dx, dy, a0, a1, cap);
         let s = cap / crate::recognise::CAP;
         let hint = ((left - a0) / s, (right - a0) / s);
@@ -340,15 +473,19 @@ fn read_band(full: &Gray, frame: &Frame, band: &Band, mlp: &Mlp) -> Option<Hypot
         .map(|l| l.length() / l.height)
         .sum::<f32>()
         / band.lines.len().max(1) as f32;
+    // Two-line bands: both lengths unless the geometry is unmistakable (the locator's extent
+    // can be short or long by a few characters under perspective and blur).
     let lengths: &[usize] = match band.lines.len() {
         3 => &[30],
-        _ if ratio > 41.0 => &[44],
-        _ if ratio < 37.0 => &[36],
-        _ => &[44, 36],
+        _ if ratio > 47.0 => &[44],
+        _ if ratio < 33.0 => &[36],
+        _ if ratio > 41.0 => &[44, 36],
+        _ => &[36, 44],
     };
-    let mut best: Option<Hypothesis> = None;
+    let mut out: Vec<Hypothesis> = Vec::new();
     for &n in lengths {
-        for flip in [false, true] {
+        let mut best: Option<Hypothesis> = None;
+        'flip: for flip in [false, true] {
             let mut chars = Vec::with_capacity(strips.len());
             let mut logp = 0.0f32;
             let mut count = 0usize;
@@ -358,13 +495,18 @@ fn read_band(full: &Gray, frame: &Frame, band: &Band, mlp: &Mlp) -> Option<Hypot
                 (0..strips.len()).collect()
             };
             for i in order {
-                let (strip, hint) = strips.get(i)?;
-                let (line, _seg) = if flip {
+                let Some((strip, hint)) = strips.get(i) else {
+                    continue 'flip;
+                };
+                let read = if flip {
                     let r = strip.rotate180();
                     let w = r.w as f32;
-                    read_line(&r, n, (w - hint.1, w - hint.0), mlp)?
+                    read_line(&r, n, (w - hint.1, w - hint.0), mlp)
                 } else {
-                    read_line(strip, n, *hint, mlp)?
+                    read_line(strip, n, *hint, mlp)
+                };
+                let Some((line, _seg)) = read else {
+                    continue 'flip;
                 };
                 for g in &line {
                     logp += g.confidence().max(1e-6).ln();
@@ -380,13 +522,20 @@ fn read_band(full: &Gray, frame: &Frame, band: &Band, mlp: &Mlp) -> Option<Hypot
             let base_turns: u8 = if frame.turned { 1 } else { 0 };
             let quarter_turns = (base_turns + if flip { 2 } else { 0 }) % 4;
             if best.as_ref().is_none_or(|b| score > b.score) {
+                let [tl, tr, br, bl] = corners;
                 best = Some(Hypothesis {
                     chars,
                     score,
                     quarter_turns,
+                    region: MrzRegion {
+                        corners: if flip { [br, bl, tl, tr] } else { corners },
+                        lines: band.lines.len(),
+                    },
                 });
             }
         }
+        out.extend(best);
     }
-    best
+    out.sort_by(|a, b| b.score.total_cmp(&a.score));
+    out
 }

@@ -1,5 +1,6 @@
-//! Recognition of one MRZ line: a rectified ink strip, its segmentation into equal-pitch
-//! character cells (pitch and phase searched against the column ink profile), and a small
+//! Recognition of one MRZ line: a rectified ink strip, its segmentation into character cells
+//! (pitch, phase and a linear change of pitch along the line, as perspective makes it, searched
+//! against the column ink profile), and a small
 //! multilayer perceptron that gives every cell a probability for each of the 37 MRZ
 //! characters.
 //!
@@ -149,14 +150,17 @@ impl Strip {
     }
 }
 
-/// Where the characters of a line are: cell `i` spans `[x0 + i·pitch, x0 + (i+1)·pitch)`
-/// horizontally, the characters `[top, bottom]` vertically.
+/// Where the characters of a line are: the boundary before cell `i` is at
+/// `x0 + i·pitch + curve·i·(i − n)/n` horizontally (the pitch changes linearly along the line by
+/// `±curve`, as under perspective), the characters span `[top, bottom]` vertically.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Segmentation {
     /// Left edge of the first cell.
     pub x0: f32,
-    /// Character pitch.
+    /// Mean character pitch.
     pub pitch: f32,
+    /// Pitch change: the first cell is about `pitch − curve` wide, the last `pitch + curve`.
+    pub curve: f32,
     /// Top of the characters.
     pub top: f32,
     /// Bottom of the characters.
@@ -166,10 +170,23 @@ pub struct Segmentation {
 }
 
 impl Segmentation {
-    /// Centre of cell `i`.
-    pub fn center(&self, i: usize) -> (f32, f32) {
+    /// The boundary before cell `i` (`i` may lie outside `0..=n`).
+    pub fn boundary(&self, i: f32) -> f32 {
+        let n = self.n.max(1) as f32;
+        self.x0 + i * self.pitch + self.curve * i * (i - n) / n
+    }
+
+    /// Width of cell `i`.
+    pub fn pitch_at(&self, i: isize) -> f32 {
+        let i = i as f32;
+        self.boundary(i + 1.0) - self.boundary(i)
+    }
+
+    /// Centre of cell `i` (`i` may lie outside the line).
+    pub fn center(&self, i: isize) -> (f32, f32) {
+        let i = i as f32;
         (
-            self.x0 + (i as f32 + 0.5) * self.pitch,
+            0.5 * (self.boundary(i) + self.boundary(i + 1.0)),
             (self.top + self.bottom) * 0.5,
         )
     }
@@ -282,52 +299,66 @@ pub fn segment(strip: &Strip, n: usize, hint: (f32, f32)) -> Option<Segmentation
     let ext = right - left;
     let nf = n as f32;
     let (p_lo, p_hi) = (ext / (nf + 0.15), ext / (nf - 0.75));
-    let mut best = (f32::MAX, 0.0f32, 0.0f32);
+    let mut best = (f32::MAX, 0.0f32, 0.0f32, 0.0f32);
     let psteps = 24;
     let osteps = 16;
-    for pi in 0..=psteps {
-        let p = p_lo + (p_hi - p_lo) * pi as f32 / psteps as f32;
-        // The first cell starts at most 0.45 pitch before the first ink, the last ends after the last ink.
-        let o_lo = left - 0.45 * p;
-        let o_hi = left + 0.05 * p;
-        for oi in 0..=osteps {
-            let o = o_lo + (o_hi - o_lo) * oi as f32 / osteps as f32;
-            let end = o + nf * p;
-            if end < right - 0.05 * p || end > right + 0.5 * p {
-                continue;
-            }
-            let mut s = 0.0;
-            for i in 0..=n {
-                s += interp(o + i as f32 * p);
-            }
-            // Prefer symmetric margins when the profile is flat.
-            let sym = ((left - o) - (end - right)).abs() / p * 0.02 * nf;
-            let s = s + sym;
-            if s < best.0 {
-                best = (s, o, p);
+    for &cf in &CURVES {
+        for pi in 0..=psteps {
+            let p = p_lo + (p_hi - p_lo) * pi as f32 / psteps as f32;
+            let c = cf * p;
+            // The first cell starts at most 0.45 pitch before the first ink, the last ends
+            // after the last ink.
+            let o_lo = left - 0.45 * p;
+            let o_hi = left + 0.05 * p;
+            for oi in 0..=osteps {
+                let o = o_lo + (o_hi - o_lo) * oi as f32 / osteps as f32;
+                let end = o + nf * p;
+                if end < right - 0.05 * p || end > right + 0.5 * p {
+                    continue;
+                }
+                let mut s = 0.0;
+                for i in 0..=n {
+                    let fi = i as f32;
+                    s += interp(o + fi * p + c * fi * (fi - nf) / nf);
+                }
+                // Prefer symmetric margins when the profile is flat, and an even pitch unless
+                // the profile clearly says otherwise.
+                let sym = ((left - o) - (end - right)).abs() / p * 0.02 * nf;
+                let bend = cf.abs() * CURVE_PENALTY * nf;
+                let s = s + sym + bend;
+                if s < best.0 {
+                    best = (s, o, p, c);
+                }
             }
         }
     }
     if best.0 == f32::MAX {
         let p = ext / (nf - 0.3);
-        best = (0.0, left - 0.15 * p, p);
+        best = (0.0, left - 0.15 * p, p, 0.0);
     }
     Some(Segmentation {
         x0: best.1,
         pitch: best.2,
+        curve: best.3,
         top,
         bottom,
         n,
     })
 }
 
+/// Pitch changes along a line tried by [`segment`], as fractions of the pitch (perspective makes
+/// the far end of a line narrower).
+const CURVES: [f32; 5] = [0.0, -0.04, 0.04, -0.08, 0.08];
+/// Column-ink cost per cell of a pitch change of one pitch (keeps flat profiles even).
+const CURVE_PENALTY: f32 = 0.05;
+
 /// The classifier input for cell `i`: a [`CELL_W`]×[`CELL_H`] ink window, [`WIN_W`] pitches
 /// wide and [`WIN_H`] character heights tall, centred on the cell, shifted by
 /// `(shift_x, shift_y)` strip pixels.
-pub fn cell_input(strip: &Strip, seg: &Segmentation, i: usize, shift: (f32, f32), out: &mut [f32]) {
+pub fn cell_input(strip: &Strip, seg: &Segmentation, i: isize, shift: (f32, f32), out: &mut [f32]) {
     let (cx, cy) = seg.center(i);
     let (cx, cy) = (cx + shift.0, cy + shift.1);
-    let ww = WIN_W * seg.pitch;
+    let ww = WIN_W * seg.pitch_at(i);
     let wh = WIN_H * (seg.bottom - seg.top).max(1.0);
     let sx = ww / CELL_W as f32;
     let sy = wh / CELL_H as f32;
@@ -527,10 +558,10 @@ impl CharGuess {
 pub fn classify_cell(strip: &Strip, seg: &Segmentation, i: isize, mlp: &Mlp) -> CharGuess {
     let mut input = vec![0f32; CELL_W * CELL_H];
     let mut probs = vec![0f32; ALPHABET.len()];
-    let jit = [0.0, -0.08 * seg.pitch, 0.08 * seg.pitch];
+    let p = seg.pitch_at(i);
+    let jit = [0.0, -0.08 * p, 0.08 * p];
     for s in jit {
-        // Cell i is cell 0 shifted by i pitches.
-        cell_input(strip, seg, 0, (s + i as f32 * seg.pitch, 0.0), &mut input);
+        cell_input(strip, seg, i, (s, 0.0), &mut input);
         for (p, q) in probs.iter_mut().zip(mlp.probabilities(&input)) {
             *p += q / jit.len() as f32;
         }
