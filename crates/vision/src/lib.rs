@@ -13,6 +13,8 @@ pub mod recognise;
 pub use gray::Gray;
 pub use intake::{IntakeError, IntakeLimits, decode_image};
 pub mod pipeline;
+pub mod quality;
 
 pub use pipeline::{Models, MrzReading, MrzRegion, MrzText, read_mrz, read_mrz_gray};
+pub use quality::{Quality, measure as measure_quality};
 pub use recognise::ModelError;
