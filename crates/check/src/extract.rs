@@ -191,6 +191,7 @@ const LABELS: &[(PrintedField, &[&str])] = &[
             "EXPIRATION",
             "EXPIRE LE",
             "VALABLE JUSQU AU",
+            "CARTE VALABLE JUSQU AU",
             "FECHA DE CADUCIDAD",
             "CADUCIDAD",
             "VALIDO HASTA",
@@ -296,6 +297,8 @@ const LABELS: &[(PrintedField, &[&str])] = &[
             "PASAPORTE NO",
             "PASAPORTE NUM",
             "PASSEPORT N",
+            "CARTE NATIONALE D IDENTITE N",
+            "CARTE NATIONALE D IDENTITE NO",
         ],
     ),
     (
@@ -444,13 +447,23 @@ struct LabelHit {
     after_slash: bool,
 }
 
-/// Words of a folded line with their character spans.
+/// Words of a folded line with their character spans. A run of letters followed by digits is
+/// two words: a value the reader glued to its label (`DATEOFBIRTH22.12.1988`) stays apart
+/// from the label; numbered labels (`4a`) keep their digits first and stay whole.
 fn spanned_words(folded: &[char]) -> Vec<(String, usize, usize)> {
     let mut words = Vec::new();
     let mut start = None;
     for (i, c) in folded.iter().enumerate() {
         let inside = c.is_alphanumeric();
+        let glued = inside
+            && c.is_ascii_digit()
+            && i > 0
+            && folded.get(i - 1).is_some_and(|p| p.is_alphabetic());
         match (inside, start) {
+            (true, Some(s)) if glued => {
+                words.push((folded.get(s..i).unwrap_or(&[]).iter().collect(), s, i));
+                start = Some(i);
+            }
             (true, None) => start = Some(i),
             (false, Some(s)) => {
                 words.push((folded.get(s..i).unwrap_or(&[]).iter().collect(), s, i));
@@ -550,9 +563,10 @@ fn label_at(words: &[(String, usize, usize)], k: usize) -> Option<(PrintedField,
             if best.is_some_and(|(_, _, len)| len >= key.len()) {
                 continue;
             }
-            for m in 1..=n {
+            // The most words that still read as the phrase: `N` of `… IDENTITE N` is the label's.
+            for m in (1..=n).rev() {
                 let Some(read) = words.get(k..k + m) else {
-                    break;
+                    continue;
                 };
                 let read: String = read.iter().map(|(w, _, _)| w.as_str()).collect();
                 let slash_like = |c: char| matches!(c, 'I' | 'L' | '1');
@@ -560,7 +574,8 @@ fn label_at(words: &[(String, usize, usize)], k: usize) -> Option<(PrintedField,
                 let trimmed_start = read.strip_prefix(slash_like).filter(|r| r.len() >= 3);
                 let fits = word_matches(&read, &key)
                     || trimmed_end.is_some_and(|r| r == key)
-                    || trimmed_start.is_some_and(|r| r == key);
+                    || trimmed_start.is_some_and(|r| r == key)
+                    || glued_to_label(&read, &key);
                 if fits {
                     best = Some((*field, m, key.len()));
                     break;
@@ -569,6 +584,62 @@ fn label_at(words: &[(String, usize, usize)], k: usize) -> Option<(PrintedField,
         }
     }
     best.map(|(field, m, _)| (field, m))
+}
+
+/// Whether `read` is the label `key` with the next label glued on, its `/` lost or read as a
+/// letter (`NAMESIPRENOMS`, `OFBIRTHDATE` of `DATE OF BIRTH/DATE DE NAISSANCE`): `key` (within
+/// the edits [`word_matches`] allows) then, after an optional `I`, `L` or `1`, at least three
+/// letters that open a label phrase.
+fn glued_to_label(read: &str, key: &str) -> bool {
+    let chars: Vec<char> = read.chars().collect();
+    let n = key.chars().count();
+    if n < 4 || chars.len() < n + 3 {
+        return false;
+    }
+    let slack = match n {
+        0..=5 => 0,
+        6..=9 => 1,
+        _ => 2,
+    };
+    (n.saturating_sub(slack)..=n + slack).any(|cut| {
+        let (Some(head), Some(tail)) = (chars.get(..cut), chars.get(cut..)) else {
+            return false;
+        };
+        let head: String = head.iter().collect();
+        if !word_matches(&head, key) {
+            return false;
+        }
+        let tail = match tail.first() {
+            Some('I' | 'L' | '1') if tail.len() > 3 => tail.get(1..).unwrap_or(&[]),
+            _ => tail,
+        };
+        let tail: String = tail.iter().collect();
+        tail.chars().count() >= 3
+            && tail.chars().all(char::is_alphabetic)
+            && LABELS.iter().any(|(_, phrases)| {
+                phrases.iter().any(|p| {
+                    let k: String = p.chars().filter(|c| *c != ' ').collect();
+                    let n = tail.chars().count();
+                    let start: Vec<char> = k.chars().take(n).collect();
+                    let tail: Vec<char> = tail.chars().collect();
+                    let whole: Vec<char> = k.chars().collect();
+                    // The start of a label, a third of its letters misread at most, or a whole
+                    // label and more.
+                    (n >= 5 && edit_distance(&tail, &start, n / 3).is_some())
+                        || tail.starts_with(&start)
+                        || tail.starts_with(&whole)
+                })
+            })
+    })
+}
+
+/// Whether `word` is exactly one of the label words (or a whole label phrase without spaces).
+fn is_label_word(word: &str) -> bool {
+    LABELS.iter().any(|(_, phrases)| {
+        phrases
+            .iter()
+            .any(|p| p.split(' ').any(|w| w == word) || p.replace(' ', "") == word)
+    })
 }
 
 /// Whether a word is a `/` the reader took for a letter or digit.
@@ -592,7 +663,23 @@ fn find_label(line: &str) -> Option<LabelHit> {
     if words.get(k).is_some_and(|(w, _, _)| is_numbering(w)) && words.len() > 1 {
         k += 1;
     }
-    let (field, len) = label_at(&words, k)?;
+    let (field, len) = match label_at(&words, k) {
+        Some(found) => found,
+        None => {
+            // The first language garbled past recognition (`DATEOFIE/DATEDE DELVRANCE…`): the
+            // label after the first `/`, when one to three words without digits precede it.
+            let slash = folded.iter().position(|c| *c == '/')?;
+            let before = words.iter().take_while(|w| w.2 <= slash).count();
+            let plain = words
+                .get(..before)
+                .is_some_and(|ws| ws.iter().all(|w| w.0.chars().all(char::is_alphabetic)));
+            if !(1..=3).contains(&before) || !plain {
+                return None;
+            }
+            k = before;
+            label_at(&words, k)?
+        }
+    };
     let span_of = |from: usize, n: usize| {
         let start = words.get(from).map_or(0, |w| w.1);
         let end = words.get(from + n - 1).map_or(start, |w| w.2);
@@ -620,10 +707,22 @@ fn find_label(line: &str) -> Option<LabelHit> {
             None => break,
         }
     }
-    let value_start = match k.checked_sub(1).and_then(|last| words.get(last)) {
+    let mut value_start = match k.checked_sub(1).and_then(|last| words.get(last)) {
         Some((_, _, end)) => *end,
         None => 0,
     };
+    // A value glued to its label (`PASSEPORTP7891983V`): the letters between a label word read
+    // exactly and the digits are the value's, not a misread end of the label.
+    if let (Some((w, _, end)), Some((_, next_start, _))) =
+        (k.checked_sub(1).and_then(|l| words.get(l)), words.get(k))
+        && *next_start == *end
+        && let Some(cut) = (1..=2).find(|&cut| {
+            let n = w.chars().count();
+            n > cut + 3 && is_label_word(&w.chars().take(n - cut).collect::<String>())
+        })
+    {
+        value_start = end - cut;
+    }
     let rest = folded.get(value_start..).unwrap_or(&[]);
     let slash_before = rest
         .iter()
@@ -648,9 +747,19 @@ fn rest_of(line: &str, start: usize) -> String {
 }
 
 fn trim_value(text: &str) -> String {
-    let trimmed = text.trim_matches(|c: char| {
+    let separators = |c: char| {
         c.is_whitespace() || matches!(c, ':' | '/' | '.' | ',' | ';' | '-' | '|' | '_' | '"' | '*')
-    });
+    };
+    let mut trimmed = text.trim_matches(separators);
+    // The end of a label left before the value: `(S)` of `PRÉNOM(S)`, `(E)` of `NÉ(E) LE`.
+    while let Some(rest) = trimmed.strip_prefix('(')
+        && let Some(close) = rest.find(')')
+        && rest
+            .get(..close)
+            .is_some_and(|inner| (1..=2).contains(&inner.chars().count()))
+    {
+        trimmed = rest.get(close + 1..).unwrap_or("").trim_matches(separators);
+    }
     trimmed.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -796,8 +905,13 @@ fn candidates(
         let right_gap = cand.x() - (label.x() + label.w());
         // Labels are often set smaller than values and aligned on a baseline, not a centre.
         let overlap = (label.y() + label.h()).min(cand.y() + cand.h()) - label.y().max(cand.y());
-        let same_row = overlap > 0.0 && (cand_mid - label_mid).abs() <= 0.8 * hh;
-        if same_row && right_gap >= -0.5 * hh && right_gap <= 16.0 * hh {
+        // The rows must share at least half the smaller height: a value of the row above
+        // that grazes the label's top is not beside it.
+        let same_row = overlap >= 0.5 * h.min(cand.h()) && (cand_mid - label_mid).abs() <= 0.8 * hh;
+        // Detection boxes are padded, so a value set close to its label can overlap the
+        // label's box by up to a line height; it still starts in the label's right half.
+        let to_the_right = right_gap >= -hh && cand.x() >= label.x() + 0.5 * label.w();
+        if same_row && to_the_right && right_gap <= 16.0 * hh {
             scored.push((right_gap.max(0.0) / 4.0, j));
             continue;
         }
@@ -884,11 +998,17 @@ pub fn extract_printed(lines: &[TextLine]) -> PrintedFields {
             let from_line = |out: &mut PrintedFields| {
                 !same_line.is_empty() && read_value(hit.field, &same_line, out)
             };
-            let order: [&dyn Fn(&mut PrintedFields) -> bool; 2] = if hit.after_slash {
-                [&from_boxes, &from_line]
-            } else {
-                [&from_line, &from_boxes]
-            };
+            // A translation of the label never holds a date: a date on the line is the value.
+            let date_on_line = matches!(
+                hit.field,
+                PrintedField::BirthDate | PrintedField::ExpiryDate | PrintedField::IssueDate
+            ) && parse_date(&same_line).is_some();
+            let order: [&dyn Fn(&mut PrintedFields) -> bool; 2] =
+                if hit.after_slash && !date_on_line {
+                    [&from_boxes, &from_line]
+                } else {
+                    [&from_line, &from_boxes]
+                };
             let _ = order.iter().any(|read| read(&mut out));
         }
         for (field, span) in &hit.others {
@@ -906,7 +1026,84 @@ pub fn extract_printed(lines: &[TextLine]) -> PrintedFields {
             }
         }
     }
+    garbled_date_lines(lines, &labels, &mut out);
     out
+}
+
+/// Fewest edits that turn `pattern` into some substring of `text` (free start and end in
+/// `text`).
+fn infix_distance(pattern: &[char], text: &[char]) -> usize {
+    let mut prev = vec![0usize; text.len() + 1];
+    for (i, p) in pattern.iter().enumerate() {
+        let mut cur = vec![i + 1; text.len() + 1];
+        for (j, t) in text.iter().enumerate() {
+            let sub = prev.get(j).map_or(usize::MAX, |v| v + usize::from(p != t));
+            let del = prev.get(j + 1).map_or(usize::MAX, |v| v + 1);
+            let ins = cur.get(j).map_or(usize::MAX, |v| v + 1);
+            if let Some(slot) = cur.get_mut(j + 1) {
+                *slot = sub.min(del).min(ins);
+            }
+        }
+        prev = cur;
+    }
+    prev.into_iter().min().unwrap_or(pattern.len())
+}
+
+/// The date field whose label a garbled label best resembles (`FECHADEACMENTODATEOFR` → date
+/// of birth): the field of the label phrase with the fewest edits to some part of `letters`,
+/// when those are at most a third of the phrase and no other date field comes as close.
+fn garbled_date_label(letters: &[char]) -> Option<PrintedField> {
+    let mut best: Vec<(f32, PrintedField)> = Vec::new();
+    for (field, phrases) in LABELS {
+        if !matches!(
+            field,
+            PrintedField::BirthDate | PrintedField::ExpiryDate | PrintedField::IssueDate
+        ) {
+            continue;
+        }
+        let score = phrases
+            .iter()
+            .map(|p| p.chars().filter(|c| *c != ' ').collect::<Vec<char>>())
+            .filter(|p| p.len() >= 8)
+            .map(|p| infix_distance(&p, letters) as f32 / p.len() as f32)
+            .fold(f32::INFINITY, f32::min);
+        best.push((score, *field));
+    }
+    best.sort_by(|a, b| a.0.total_cmp(&b.0));
+    match best.as_slice() {
+        [(s0, f), (s1, _), ..] if *s0 <= 0.34 && s1 - s0 >= 0.1 => Some(*f),
+        _ => None,
+    }
+}
+
+/// Dates on lines whose label was too garbled to be found: each such line with a date and at
+/// least eight letters before it fills the date field its letters resemble, if still empty.
+fn garbled_date_lines(lines: &[TextLine], labels: &[Option<LabelHit>], out: &mut PrintedFields) {
+    for (line, hit) in lines.iter().zip(labels) {
+        if hit.is_some() {
+            continue;
+        }
+        let folded: Vec<char> = line.text.chars().map(fold_char).collect();
+        let Some(first_digit) = folded.iter().position(char::is_ascii_digit) else {
+            continue;
+        };
+        let letters: Vec<char> = folded
+            .get(..first_digit)
+            .unwrap_or(&[])
+            .iter()
+            .copied()
+            .filter(|c| c.is_alphabetic())
+            .collect();
+        if letters.len() < 8 {
+            continue;
+        }
+        let value: String = line.text.chars().skip(first_digit).collect();
+        if let Some(field) = garbled_date_label(&letters)
+            && !is_filled(out, field)
+        {
+            let _ = read_value(field, &value, out);
+        }
+    }
 }
 
 fn is_filled(out: &PrintedFields, field: PrintedField) -> bool {
@@ -1066,6 +1263,117 @@ mod tests {
                 "{label}"
             );
         }
+    }
+
+    #[test]
+    fn labels_glued_to_their_translation_or_their_value() {
+        let lines = [
+            line("GIVEN NAMESIPRENOMS Hafdís", 10.0, 10.0, 200.0, 12.0),
+            line("DATE OFBIRTHDATE DENAISSANCE", 10.0, 40.0, 200.0, 10.0),
+            line("29JUN/JUIN94", 10.0, 52.0, 90.0, 14.0),
+            line(
+                "FECHADECADUCIDAD/DATEOFEXPIRY03/04/2031",
+                10.0,
+                80.0,
+                260.0,
+                12.0,
+            ),
+        ];
+        let p = extract_printed(&lines);
+        assert_eq!(p.given_names.as_deref(), Some("Hafdís"));
+        assert_eq!(p.birth_date.map(|d| (d.day, d.month)), Some((29, 6)));
+        assert_eq!(p.expiry_date, date(3, 4, 2031));
+        let overlapping = [
+            line("FECHA DE EXPEDICON DATE OF ISUE", 27.0, 55.0, 141.0, 18.0),
+            line("05/06/2026", 156.0, 51.0, 97.0, 21.0),
+            line(
+                "LUGARDENACIMIENTOPACEOFRIRTH Forli",
+                27.0,
+                26.0,
+                175.0,
+                20.0,
+            ),
+        ];
+        let p = extract_printed(&overlapping);
+        assert_eq!(p.issue_date, date(5, 6, 2026));
+        assert_eq!(p.place_of_birth.as_deref(), Some("Forli"));
+        // The French card of 1995–2021.
+        let french = [
+            line(
+                "CARTE NATIONALE D'IDENTITE N 140269054119",
+                195.0,
+                77.0,
+                301.0,
+                23.0,
+            ),
+            line("PRENOM(S)", 194.0, 140.0, 72.0, 18.0),
+            line("Jérôme Élie", 358.0, 134.0, 177.0, 25.0),
+            line(
+                "CARTE VALABLE JUSQU'AU 21.02.2029",
+                26.0,
+                260.0,
+                227.0,
+                21.0,
+            ),
+        ];
+        let p = extract_printed(&french);
+        assert_eq!(p.document_number.as_deref(), Some("140269054119"));
+        assert_eq!(p.given_names.as_deref(), Some("Jérôme Élie"));
+        assert_eq!(p.expiry_date, date(21, 2, 2029));
+        // Labels garbled past matching, the value a date on the same line.
+        let garbled = [
+            line("FECHADEACMENTODATEOFR 14APR1996", 10.0, 10.0, 230.0, 19.0),
+            line("FECHADE EXEDIODATEISSE05/06/2026", 10.0, 40.0, 260.0, 22.0),
+            line(
+                "FECHADECADUCIADDATEOFEPIRY 23OCT2029",
+                10.0,
+                70.0,
+                230.0,
+                20.0,
+            ),
+        ];
+        let p = extract_printed(&garbled);
+        assert_eq!(p.birth_date, date(14, 4, 1996));
+        assert_eq!(p.issue_date, date(5, 6, 2026));
+        assert_eq!(p.expiry_date, date(23, 10, 2029));
+        // A name with digits after it is no date label.
+        assert_eq!(
+            garbled_date_label(&"MARIAGONZALEZ".chars().collect::<Vec<_>>()),
+            None
+        );
+        let glued = [
+            line(
+                "PASSPORT NO./N DE PASSEPORTP7891983V",
+                10.0,
+                10.0,
+                300.0,
+                12.0,
+            ),
+            line(
+                "DATEOFIE/DATEDE DELVRANCE2023-07-17",
+                10.0,
+                40.0,
+                300.0,
+                12.0,
+            ),
+            line("DATEOFEXPIR/ATEDEXPRATO20280716", 10.0, 25.0, 300.0, 12.0),
+        ];
+        let p = extract_printed(&glued);
+        assert_eq!(p.document_number.as_deref(), Some("P7891983V"));
+        assert_eq!(p.issue_date, date(17, 7, 2023));
+        assert_eq!(p.expiry_date, date(16, 7, 2028));
+        // A tall value of the row above that grazes the label is not beside it (code of the
+        // issuing state above the surname label, the surname below).
+        let rows = [
+            line("Code of issuing State", 652.0, 153.0, 224.0, 37.0),
+            line("PRT", 650.0, 185.0, 90.0, 49.0),
+            line("Surname", 462.0, 232.0, 102.0, 32.0),
+            line("Araujo", 460.0, 264.0, 120.0, 45.0),
+        ];
+        assert_eq!(extract_printed(&rows).surname.as_deref(), Some("Araujo"));
+        // A name is never taken for a label glued to another.
+        assert!(!glued_to_label("NOMURA", "NOM"));
+        assert!(!glued_to_label("SURNAMES", "SURNAME"));
     }
 
     #[test]

@@ -22,14 +22,6 @@ use idverify_testkit::{
 };
 use idverify_textocr::ReadOptions;
 
-const FORMATS: [DocFormat; 5] = [
-    DocFormat::Td1,
-    DocFormat::Td2,
-    DocFormat::Td3,
-    DocFormat::Mrva,
-    DocFormat::Mrvb,
-];
-
 /// Right or not, the truth, what was read.
 type Outcome = (bool, String, String);
 
@@ -94,15 +86,34 @@ fn main() -> Result<()> {
     let opts = ReadOptions::default();
     let mut right: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     let mut misses = Vec::new();
+    // How varied the generated documents are.
+    let mut variety: BTreeMap<String, usize> = BTreeMap::new();
     let mut times = Vec::new();
     for k in 0..count {
         let mut rng = ChaCha8Rng::seed_from_u64(seed + k);
-        let format = FORMATS
-            .get((k % 5) as usize)
+        // Every format in turn, the French card included.
+        let format = DocFormat::ALL
+            .get((k % DocFormat::ALL.len() as u64) as usize)
             .copied()
             .unwrap_or(DocFormat::Td3);
         let spec = SpecimenSpec::random_valid_on(format, kit_today, &mut rng);
         let s = render(&spec, &RenderOptions { dpi })?;
+        for kind in [
+            format!("format {:?}", spec.format),
+            format!("layout {:?}", spec.layout),
+            format!("font {:?}", spec.font),
+        ] {
+            *variety.entry(kind).or_default() += 1;
+        }
+        let accented = s
+            .truth
+            .printed
+            .iter()
+            .filter(|(f, _)| matches!(f, Field::Surname | Field::GivenNames))
+            .any(|(_, v)| !v.is_ascii());
+        *variety
+            .entry(format!("names with diacritics {accented}"))
+            .or_default() += 1;
         let mut sides = vec![s.front.clone()];
         sides.extend(s.back.clone());
         let mut printed: Option<PrintedFields> = None;
@@ -168,6 +179,14 @@ fn main() -> Result<()> {
         );
     }
     println!("ms per image: median {median:.0}, p95 {p95:.0}");
+    println!(
+        "{}",
+        variety
+            .iter()
+            .map(|(k, n)| format!("{k}: {n}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
     for m in &misses {
         println!("{m}");
     }

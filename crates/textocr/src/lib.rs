@@ -237,10 +237,10 @@ impl Models {
             .with_diacritics_reader(rec5_bytes, &dict5_text)
     }
 
-    /// Adds a second recogniser read for its diacritics: each line with letters and no `/`
-    /// (values rather than bilingual labels) is read again by it, and when both readings have
-    /// the same letters and digits once case and diacritics are folded, the second reading's
-    /// accented letters replace the first's (in the first's case and spacing). With PP-OCRv4
+    /// Adds a second recogniser read for its diacritics: each line with two letters or more and
+    /// no `/` (values rather than bilingual labels) is read again by it, and each word of the first reading whose letters and digits (case and
+    /// diacritics folded) occur exactly once in the second reading takes the second reading's
+    /// accented letters (in the first's case and spacing); other words stay as first read. With PP-OCRv4
     /// as the main recogniser (spacing and punctuation of Latin print) and PP-OCRv5 here (a
     /// dictionary with most Latin diacritics), names keep more of their accents.
     ///
@@ -274,6 +274,7 @@ impl Models {
             det::drop_mrz_like(&mut boxes);
         }
         let mut lines = rec::recognise(&self.rec.model, &self.rec.dict, &upright, &boxes, opts)?;
+        lines.retain(|l| !l.text.trim().is_empty());
         for l in &mut lines {
             l.text = text_fix::fix_case(&l.text);
         }
@@ -309,6 +310,8 @@ impl Models {
             }
         }
         lines.retain(|l| !l.text.trim().is_empty() && l.confidence >= opts.min_confidence);
+        // Joined after the second reading, so each piece was re-read on its own box.
+        merge_row_fragments(&mut lines);
         Ok(lines)
     }
 
@@ -329,6 +332,54 @@ impl Models {
         let mut out = rec::recognise(&self.rec.model, &self.rec.dict, line, &[b], &opts)?;
         out.pop()
             .ok_or_else(|| Error::Inference("no output for the line".into()))
+    }
+}
+
+/// Whether `right` continues `left` on the same row: boxes of about the same height, mostly
+/// overlapping vertically, with at most half a line height between them (a word space; the
+/// columns of a card stand several heights apart) or overlapping by up to a height (the boxes
+/// are padded), the right one starting in the left one's right half.
+fn continues(left: &OcrLine, right: &OcrLine) -> bool {
+    let (lx, ly, lw, lh) = left.bbox;
+    let (rx, ry, _, rh) = right.bbox;
+    let (low, high) = (lh.min(rh), lh.max(rh));
+    if low <= 0.0 || high > 1.6 * low {
+        return false;
+    }
+    let overlap = (ly + lh).min(ry + rh) - ly.max(ry);
+    let gap = rx - (lx + lw);
+    overlap >= 0.6 * low && gap >= -low && gap <= 0.5 * low && rx > lx + 0.5 * lw
+}
+
+/// Joins the pieces the detector split one printed line into (`04FEB` + `2007`, `Date` + `of` +
+/// `expiry`) into one line, left to right, with a space between.
+fn merge_row_fragments(lines: &mut Vec<OcrLine>) {
+    loop {
+        let pair = (0..lines.len()).find_map(|i| {
+            let left = lines.get(i)?;
+            let j = (0..lines.len())
+                .filter(|&j| j != i && lines.get(j).is_some_and(|r| continues(left, r)))
+                .min_by(|&a, &b| {
+                    let x = |k: usize| lines.get(k).map_or(0.0, |l| l.bbox.0);
+                    x(a).total_cmp(&x(b))
+                })?;
+            Some((i, j))
+        });
+        let Some((i, j)) = pair else { break };
+        let right = lines.remove(j);
+        let i = if j < i { i - 1 } else { i };
+        let Some(left) = lines.get_mut(i) else { break };
+        let (lx, ly, lw, lh) = left.bbox;
+        let (rx, ry, rw, rh) = right.bbox;
+        let (x0, y0) = (lx.min(rx), ly.min(ry));
+        let (x1, y1) = ((lx + lw).max(rx + rw), (ly + lh).max(ry + rh));
+        left.bbox = (x0, y0, x1 - x0, y1 - y0);
+        left.text = format!("{} {}", left.text, right.text);
+        let space = left.confidence.min(right.confidence);
+        left.char_confidences.push(space);
+        left.char_confidences.extend(right.char_confidences);
+        let n = left.char_confidences.len().max(1) as f32;
+        left.confidence = left.char_confidences.iter().sum::<f32>() / n;
     }
 }
 
@@ -354,4 +405,42 @@ fn upright(image: &RgbImage, quarter_turns: u8) -> Result<std::borrow::Cow<'_, R
         2 => std::borrow::Cow::Owned(image::imageops::rotate180(image)),
         _ => std::borrow::Cow::Owned(image::imageops::rotate270(image)),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(text: &str, x: f32, y: f32, w: f32, h: f32) -> OcrLine {
+        OcrLine {
+            text: text.into(),
+            bbox: (x, y, w, h),
+            confidence: 0.9,
+            char_confidences: vec![0.9; text.chars().count()],
+        }
+    }
+
+    #[test]
+    fn pieces_of_one_printed_line_are_joined_columns_are_not() {
+        let mut lines = vec![
+            line("Date", 173.0, 203.0, 26.0, 12.0),
+            line("Document No.", 327.0, 203.0, 65.0, 12.0),
+            line("expiry", 206.0, 204.0, 32.0, 14.0),
+            line("of", 195.0, 204.0, 15.0, 10.0),
+            line("04FEB", 172.0, 184.0, 60.0, 17.0),
+            line("2007", 230.0, 184.0, 41.0, 16.0),
+            line("03NOV", 173.0, 218.0, 67.0, 17.0),
+            line("2029", 231.0, 217.0, 43.0, 16.0),
+        ];
+        merge_row_fragments(&mut lines);
+        let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            ["Date of expiry", "Document No.", "04FEB 2007", "03NOV 2029"]
+        );
+        let joined = &lines[0];
+        assert_eq!(joined.char_confidences.len(), joined.text.chars().count());
+        assert_eq!(joined.bbox.0, 173.0);
+        assert!((joined.bbox.0 + joined.bbox.2 - 238.0).abs() < 1e-3);
+    }
 }
