@@ -129,7 +129,24 @@ pub fn text_mask(img: &Gray) -> Vec<bool> {
         }
     }
     let t = otsu(&hist).max(18);
-    bh.iter().map(|&v| v > t).collect()
+    // Where glare or shade lowers the print's contrast, strokes fall below the image-wide
+    // threshold: also keep strokes that stand out from their neighbourhood (at least half the
+    // strongest stroke within a few characters, and a third of the image-wide threshold).
+    let local = rect_filter(
+        &Gray {
+            w: img.w,
+            h: img.h,
+            data: bh.clone(),
+        },
+        3 * k,
+        3 * k,
+        true,
+    );
+    let floor = (t / 3).max(18);
+    bh.iter()
+        .zip(&local.data)
+        .map(|(&v, &m)| v > t || (v > floor && u16::from(v) * 2 >= u16::from(m)))
+        .collect()
 }
 
 fn otsu(hist: &[u32; 256]) -> u8 {
