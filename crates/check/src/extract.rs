@@ -505,11 +505,16 @@ fn label_key(word: &str) -> Vec<char> {
 /// Whether an OCR'd word reads as a label word: equal after [`label_key`], or one edit away
 /// for words of six letters and more, two for words of ten and more.
 fn word_matches(read: &str, label: &str) -> bool {
+    word_cost(read, label).is_some()
+}
+
+/// The edits [`word_matches`] counted between `read` and `label`, when it matches.
+fn word_cost(read: &str, label: &str) -> Option<usize> {
     if read == label {
-        return true;
+        return Some(0);
     }
     if read.chars().all(|c| c.is_ascii_digit()) {
-        return false;
+        return None;
     }
     let allowed = match label.chars().count() {
         0..=5 => 0,
@@ -517,8 +522,12 @@ fn word_matches(read: &str, label: &str) -> bool {
         _ => 2,
     };
     let raw = |s: &str| s.chars().collect::<Vec<_>>();
-    edit_distance(&raw(read), &raw(label), allowed).is_some()
-        || edit_distance(&label_key(read), &label_key(label), allowed).is_some()
+    let plain = edit_distance(&raw(read), &raw(label), allowed);
+    let keyed = edit_distance(&label_key(read), &label_key(label), allowed);
+    match (plain, keyed) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
 }
 
 /// Levenshtein distance when it is at most `max`.
@@ -563,34 +572,53 @@ fn label_at(words: &[(String, usize, usize)], k: usize) -> Option<(PrintedField,
             if best.is_some_and(|(_, _, len)| len >= key.len()) {
                 continue;
             }
-            // The most words that still read as the phrase: `N` of `… IDENTITE N` is the label's.
-            for m in (1..=n).rev() {
+            // The number of words that reads most like the phrase, the more words on a tie:
+            // `N` of `… IDENTITE N` is the label's, the `P` of `N DU DOCUMENT P7891983V` is not.
+            let mut fit: Option<(usize, usize)> = None;
+            for m in 1..=n {
                 let Some(read) = words.get(k..k + m) else {
-                    continue;
+                    break;
                 };
                 let read: String = read.iter().map(|(w, _, _)| w.as_str()).collect();
                 let slash_like = |c: char| matches!(c, 'I' | 'L' | '1');
                 let trimmed_end = read.strip_suffix(slash_like).filter(|r| r.len() >= 3);
                 let trimmed_start = read.strip_prefix(slash_like).filter(|r| r.len() >= 3);
-                let fits = word_matches(&read, &key)
-                    || trimmed_end.is_some_and(|r| r == key)
-                    || trimmed_start.is_some_and(|r| r == key)
-                    || glued_to_label(&read, &key);
-                if fits {
-                    best = Some((*field, m, key.len()));
-                    break;
+                let cost = word_cost(&read, &key).or_else(|| {
+                    let trimmed = trimmed_end.is_some_and(|r| r == key)
+                        || trimmed_start.is_some_and(|r| r == key);
+                    if trimmed {
+                        Some(1)
+                    } else {
+                        glued_to_label(&read, &key, before_last(words, k, m)).then_some(3)
+                    }
+                });
+                if let Some(c) = cost
+                    && fit.is_none_or(|(best_cost, _)| c <= best_cost)
+                {
+                    fit = Some((c, m));
                 }
+            }
+            if let Some((_, m)) = fit {
+                best = Some((*field, m, key.len()));
             }
         }
     }
     best.map(|(field, m, _)| (field, m))
 }
 
+/// How many characters the words `k..k + m - 1` (all but the last of `m` words) have: a label
+/// glued to the next must end inside the last word, not take whole words after it.
+fn before_last(words: &[(String, usize, usize)], k: usize, m: usize) -> usize {
+    words.get(k..k + m.saturating_sub(1)).map_or(0, |ws| {
+        ws.iter().map(|(w, _, _)| w.chars().count()).sum::<usize>() + 1
+    })
+}
+
 /// Whether `read` is the label `key` with the next label glued on, its `/` lost or read as a
 /// letter (`NAMESIPRENOMS`, `OFBIRTHDATE` of `DATE OF BIRTH/DATE DE NAISSANCE`): `key` (within
 /// the edits [`word_matches`] allows) then, after an optional `I`, `L` or `1`, at least three
 /// letters that open a label phrase.
-fn glued_to_label(read: &str, key: &str) -> bool {
+fn glued_to_label(read: &str, key: &str, min_cut: usize) -> bool {
     let chars: Vec<char> = read.chars().collect();
     let n = key.chars().count();
     if n < 4 || chars.len() < n + 3 {
@@ -601,7 +629,7 @@ fn glued_to_label(read: &str, key: &str) -> bool {
         6..=9 => 1,
         _ => 2,
     };
-    (n.saturating_sub(slack)..=n + slack).any(|cut| {
+    (n.saturating_sub(slack).max(min_cut)..=n + slack).any(|cut| {
         let (Some(head), Some(tail)) = (chars.get(..cut), chars.get(cut..)) else {
             return false;
         };
@@ -1372,8 +1400,25 @@ mod tests {
         ];
         assert_eq!(extract_printed(&rows).surname.as_deref(), Some("Araujo"));
         // A name is never taken for a label glued to another.
-        assert!(!glued_to_label("NOMURA", "NOM"));
-        assert!(!glued_to_label("SURNAMES", "SURNAME"));
+        assert!(!glued_to_label("NOMURA", "NOM", 0));
+        assert!(!glued_to_label("SURNAMES", "SURNAME", 0));
+        // Nor does a label take the next word whole.
+        let p = extract_printed(&[line(
+            "LWGAR DENACIMIENTO/PLACE OF BIRTH Wien",
+            196.0,
+            212.0,
+            210.0,
+            20.0,
+        )]);
+        assert_eq!(p.place_of_birth.as_deref(), Some("Wien"));
+        let p = extract_printed(&[line(
+            "DOCUMENT NO.NDUDOCUMENT P7891983V",
+            171.0,
+            204.0,
+            224.0,
+            21.0,
+        )]);
+        assert_eq!(p.document_number.as_deref(), Some("P7891983V"));
     }
 
     #[test]
