@@ -621,8 +621,17 @@ fn before_last(words: &[(String, usize, usize)], k: usize, m: usize) -> usize {
 fn glued_to_label(read: &str, key: &str, min_cut: usize) -> bool {
     let chars: Vec<char> = read.chars().collect();
     let n = key.chars().count();
-    if n < 4 || chars.len() < n + 3 {
+    if n < 3 || chars.len() < n + 3 {
         return false;
+    }
+    // A short label (`SEX`) only with its `/` read as a letter and a whole label after it
+    // (`SEXISEXE`).
+    if n < 4 {
+        return chars
+            .get(..n)
+            .is_some_and(|h| h.iter().copied().eq(key.chars()))
+            && matches!(chars.get(n), Some('I' | 'L' | '1'))
+            && is_label_word(&chars.get(n + 1..).unwrap_or(&[]).iter().collect::<String>());
     }
     let slack = match n {
         0..=5 => 0,
@@ -1401,6 +1410,8 @@ mod tests {
         assert_eq!(extract_printed(&rows).surname.as_deref(), Some("Araujo"));
         // A name is never taken for a label glued to another.
         assert!(!glued_to_label("NOMURA", "NOM", 0));
+        assert!(glued_to_label("SEXISEXE", "SEX", 0));
+        assert!(!glued_to_label("SEXTANTE", "SEX", 0));
         assert!(!glued_to_label("SURNAMES", "SURNAME", 0));
         // Nor does a label take the next word whole.
         let p = extract_printed(&[line(
