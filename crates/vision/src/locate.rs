@@ -377,23 +377,33 @@ pub fn bands(lines: &[TextLine], frame: usize) -> Vec<Band> {
             return None;
         }
         let (la, lb) = (a.length(), b.length());
-        if la.max(lb) > 1.2 * la.min(lb) {
+        if la.max(lb) > 1.8 * la.min(lb) {
             return None;
         }
         let d = a.normal_offset(b.cx, b.cy);
         if d < 1.15 * h || d > 3.2 * h {
             return None;
         }
-        // Ends aligned along the direction.
+        // Ends aligned along the direction; or, for a line cut short (a run of characters
+        // lost to glare, blur or a stroke gap), one end aligned and the other within the
+        // longer line's extent.
         let bl = a.along(b.cx, b.cy) + b.left;
         let br = a.along(b.cx, b.cy) + b.right;
         let tol = 0.12 * la.max(lb);
-        if (bl - a.left).abs() > tol || (br - a.right).abs() > tol {
+        let (el, er) = ((bl - a.left).abs(), (br - a.right).abs());
+        let aligned = la.max(lb) <= 1.2 * la.min(lb) && el <= tol && er <= tol;
+        let cut_short = el.min(er) <= tol
+            && if lb < la {
+                bl >= a.left - tol && br <= a.right + tol
+            } else {
+                a.left >= bl - tol && a.right <= br + tol
+            };
+        if !aligned && !cut_short {
             return None;
         }
         let len_score = 1.0 - (la - lb).abs() / la.max(lb);
-        let end_score = 1.0 - ((bl - a.left).abs() + (br - a.right).abs()) / (2.0 * tol);
-        Some(d / h + len_score + end_score)
+        let end_score = 1.0 - el.min(er).max(if aligned { el.max(er) } else { tol }) / tol;
+        Some(d / h + len_score + 0.5 * (1.0 + end_score) - if aligned { 0.0 } else { 0.5 })
     };
     for i in 0..n {
         for j in 0..n {
@@ -417,7 +427,7 @@ pub fn bands(lines: &[TextLine], frame: usize) -> Vec<Band> {
                         made_triple = true;
                         out.push(Band {
                             frame,
-                            lines: vec![a.clone(), b.clone(), c.clone()],
+                            lines: equalised(vec![a.clone(), b.clone(), c.clone()]),
                             score: 0.5
                                 + s_ab.min(s_bc).min(4.0)
                                 + ratio_score(a, 30.0)
@@ -429,7 +439,7 @@ pub fn bands(lines: &[TextLine], frame: usize) -> Vec<Band> {
             if !made_triple {
                 out.push(Band {
                     frame,
-                    lines: vec![a.clone(), b.clone()],
+                    lines: equalised(vec![a.clone(), b.clone()]),
                     score: s_ab.min(4.0)
                         + ratio_score(a, 44.0).max(ratio_score(a, 36.0))
                         + density(&[a, b]),
@@ -438,6 +448,29 @@ pub fn bands(lines: &[TextLine], frame: usize) -> Vec<Band> {
         }
     }
     out
+}
+
+/// The lines of a band extended to their common extent: MRZ lines are all equally long, so a
+/// line found shorter than the others by more than a character and a half lost characters at
+/// an end.
+fn equalised(mut lines: Vec<TextLine>) -> Vec<TextLine> {
+    let Some(r) = lines.first().cloned() else {
+        return lines;
+    };
+    let (mut lo, mut hi) = (f32::MAX, f32::MIN);
+    for l in &lines {
+        let o = r.along(l.cx, l.cy);
+        lo = lo.min(o + l.left);
+        hi = hi.max(o + l.right);
+    }
+    for l in &mut lines {
+        if hi - lo - l.length() > 1.5 * l.height {
+            let o = r.along(l.cx, l.cy);
+            l.left = l.left.min(lo - o);
+            l.right = l.right.max(hi - o);
+        }
+    }
+    lines
 }
 
 /// MRZ lines are dense: about one component per character (every filler is printed), where
@@ -517,4 +550,47 @@ pub fn complete_td1(band: &Band) -> Vec<Band> {
             score: band.score - 1.0,
         },
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)] // a panic is a failed test
+
+    use super::*;
+
+    fn line(cy: f32, left: f32, right: f32) -> TextLine {
+        TextLine {
+            cx: 500.0,
+            cy,
+            angle: 0.0,
+            left,
+            right,
+            height: 20.0,
+            count: 40,
+        }
+    }
+
+    #[test]
+    fn a_line_cut_short_at_one_end_pairs_and_is_extended() {
+        // Second line lost its last 40 % (e.g. under glare); left ends aligned.
+        let lines = [line(100.0, -440.0, 440.0), line(140.0, -440.0, 90.0)];
+        let found = bands(&lines, 0);
+        let band = found
+            .iter()
+            .find(|b| b.lines.len() == 2 && b.lines[0].cy < b.lines[1].cy)
+            .unwrap();
+        assert_eq!(band.lines[1].left, -440.0);
+        assert_eq!(band.lines[1].right, 440.0);
+        // The band of two whole lines scores higher.
+        let whole = bands(&[line(100.0, -440.0, 440.0), line(140.0, -440.0, 440.0)], 0);
+        assert!(whole.iter().map(|b| b.score).fold(f32::MIN, f32::max) > band.score);
+    }
+
+    #[test]
+    fn lines_misaligned_at_both_ends_do_not_pair() {
+        let lines = [line(100.0, -440.0, 440.0), line(140.0, -300.0, 300.0)];
+        assert!(bands(&lines, 0).is_empty());
+        let shifted = [line(100.0, -440.0, 440.0), line(140.0, -200.0, 680.0)];
+        assert!(bands(&shifted, 0).is_empty());
+    }
 }
