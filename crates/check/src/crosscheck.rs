@@ -112,6 +112,15 @@ fn number_key(text: &str) -> String {
         .collect()
 }
 
+/// Whether a printed document number is the MRZ's: equal up to spaces and `O`/`0`, `I`/`1`, or
+/// longer than the MRZ's nine-character field and cut by it (a visa's MRZ keeps the first nine
+/// characters of a longer passport number; TD1 cards carry the rest in the optional data, which
+/// the parser puts back, so their numbers compare whole).
+fn same_number(printed: &str, mrz_number: &str) -> bool {
+    let (p, m) = (number_key(printed), number_key(mrz_number));
+    p == m || (m.len() == 9 && p.len() > 9 && p.starts_with(&m))
+}
+
 fn check_holds(mrz: &Mrz, field: CompareField) -> bool {
     let digit_ok = field
         .check_kind()
@@ -146,7 +155,7 @@ pub fn compare(mrz: &Mrz, printed: &PrintedFields) -> Vec<Comparison> {
     if let Some(n) = &printed.document_number
         && !mrz.document_number.is_empty()
     {
-        let equal = number_key(n) == number_key(&mrz.document_number);
+        let equal = same_number(n, &mrz.document_number);
         push(
             CompareField::DocumentNumber,
             mrz.document_number.clone(),
@@ -261,5 +270,24 @@ pub fn row(c: &Comparison, status: Decision) -> DataCheckRow {
         equal: c.equal,
         valid: c.valid(),
         status,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_number;
+
+    #[test]
+    fn document_numbers() {
+        assert!(same_number("L898902C3", "L898902C3"));
+        assert!(same_number("L 8989 02C3", "L898902C3"));
+        assert!(same_number("SPECI2O21", "SPEC12021"));
+        // A passport number longer than the nine characters the visa's MRZ keeps.
+        assert!(same_number("555123ABC12", "555123ABC"));
+        assert!(!same_number("555123ABD12", "555123ABC"));
+        assert!(!same_number("L898902C", "L898902C3"));
+        // A shorter MRZ number is the whole number: a longer printed one is another number.
+        assert!(!same_number("1234567X", "1234567"));
+        assert!(!same_number("M123889546", "L8988901C"));
     }
 }
