@@ -606,6 +606,30 @@ fn label_at(words: &[(String, usize, usize)], k: usize) -> Option<(PrintedField,
     best.map(|(field, m, _)| (field, m))
 }
 
+/// A one-word label of eight letters or more with its value glued on (`NATIONALITYCAN`,
+/// `NATIONALTYDNK`): the field and where the value starts in the word. The label part is read
+/// with one edit at most (the fewest wins); the value is one to twelve letters or digits.
+fn label_glued_to_value(word: &str) -> Option<(PrintedField, usize)> {
+    let chars: Vec<char> = word.chars().collect();
+    let mut best: Option<(usize, PrintedField, usize)> = None;
+    for (field, phrases) in LABELS {
+        for key in phrases.iter().filter(|p| !p.contains(' ') && p.len() >= 8) {
+            let n = key.chars().count();
+            for cut in n.saturating_sub(2)..=(n + 2).min(chars.len().saturating_sub(1)) {
+                let head: String = chars.get(..cut).unwrap_or(&[]).iter().collect();
+                let tail = chars.len() - cut;
+                if let Some(cost) = word_cost(&head, key).filter(|c| *c <= 1)
+                    && (1..=12).contains(&tail)
+                    && best.is_none_or(|(c, _, _)| cost < c)
+                {
+                    best = Some((cost, *field, cut));
+                }
+            }
+        }
+    }
+    best.map(|(_, field, cut)| (field, cut))
+}
+
 /// How many characters the words `k..k + m - 1` (all but the last of `m` words) have: a label
 /// glued to the next must end inside the last word, not take whole words after it.
 fn before_last(words: &[(String, usize, usize)], k: usize, m: usize) -> usize {
@@ -700,21 +724,35 @@ fn find_label(line: &str) -> Option<LabelHit> {
     if words.get(k).is_some_and(|(w, _, _)| is_numbering(w)) && words.len() > 1 {
         k += 1;
     }
+    // Where the value starts inside a word when the label was glued to it (`NATIONALITYCAN`).
+    let mut glued_cut: Option<usize> = None;
     let (field, len) = match label_at(&words, k) {
         Some(found) => found,
         None => {
             // The first language garbled past recognition (`DATEOFIE/DATEDE DELVRANCE…`): the
             // label after the first `/`, when one to three words without digits precede it.
-            let slash = folded.iter().position(|c| *c == '/')?;
-            let before = words.iter().take_while(|w| w.2 <= slash).count();
-            let plain = words
-                .get(..before)
-                .is_some_and(|ws| ws.iter().all(|w| w.0.chars().all(char::is_alphabetic)));
-            if !(1..=3).contains(&before) || !plain {
-                return None;
+            let after_slash = folded.iter().position(|c| *c == '/').and_then(|slash| {
+                let before = words.iter().take_while(|w| w.2 <= slash).count();
+                let plain = words
+                    .get(..before)
+                    .is_some_and(|ws| ws.iter().all(|w| w.0.chars().all(char::is_alphabetic)));
+                if !(1..=3).contains(&before) || !plain {
+                    return None;
+                }
+                label_at(&words, before).map(|found| (before, found))
+            });
+            match after_slash {
+                Some((before, found)) => {
+                    k = before;
+                    found
+                }
+                None => {
+                    let (w, start, _) = words.get(k)?;
+                    let (f, cut) = label_glued_to_value(w)?;
+                    glued_cut = Some(start + cut);
+                    (f, 1)
+                }
             }
-            k = before;
-            label_at(&words, k)?
         }
     };
     let span_of = |from: usize, n: usize| {
@@ -734,6 +772,9 @@ fn find_label(line: &str) -> Option<LabelHit> {
         {
             next += 1;
         }
+        if glued_cut.is_some() {
+            break;
+        }
         match label_at(&words, next) {
             Some((f, len)) => {
                 if f != field && f != PrintedField::Other && !others.iter().any(|(o, _)| *o == f) {
@@ -741,11 +782,21 @@ fn find_label(line: &str) -> Option<LabelHit> {
                 }
                 k = next + len;
             }
-            None => break,
+            None => {
+                // The translation glued to the value (`NACIONALIDAD/NATIONALITYCAN`).
+                if let Some((w, start, _)) = words.get(next)
+                    && let Some((f, cut)) = label_glued_to_value(w)
+                    && (f == field || f == PrintedField::Other)
+                {
+                    glued_cut = Some(start + cut);
+                    k = next + 1;
+                }
+                break;
+            }
         }
     }
     let mut value_start = match k.checked_sub(1).and_then(|last| words.get(last)) {
-        Some((_, _, end)) => *end,
+        Some((_, _, end)) => glued_cut.unwrap_or(*end),
         None => 0,
     };
     // A value glued to its label (`PASSEPORTP7891983V`): the letters between a label word read
@@ -753,6 +804,7 @@ fn find_label(line: &str) -> Option<LabelHit> {
     if let (Some((w, _, end)), Some((_, next_start, _))) =
         (k.checked_sub(1).and_then(|l| words.get(l)), words.get(k))
         && *next_start == *end
+        && !is_label_word(w)
         && let Some(cut) = (1..=2).find(|&cut| {
             let n = w.chars().count();
             n > cut + 3 && is_label_word(&w.chars().take(n - cut).collect::<String>())
@@ -775,6 +827,20 @@ fn find_label(line: &str) -> Option<LabelHit> {
         value_start,
         after_slash: slash_before || slash_word_first,
     })
+}
+
+/// Whether a recognised line is only a label (or several), with no value after it: `Surname /
+/// Nom`, `Date of birth`. A reader can skip what it would only do for values (re-reading for
+/// diacritics).
+///
+/// ```
+/// use idverify_check::extract::is_label_only;
+/// assert!(is_label_only("Given names / Prénoms"));
+/// assert!(!is_label_only("Given names / Prénoms Hafdís"));
+/// assert!(!is_label_only("Hafdís"));
+/// ```
+pub fn is_label_only(line: &str) -> bool {
+    find_label(line).is_some_and(|hit| rest_of(line, hit.value_start).is_empty())
 }
 
 /// The text of `line` from character `start`, without separators around it.
@@ -903,8 +969,11 @@ fn sex_of(value: &str) -> Option<Sex> {
         .split(|c: char| !c.is_alphanumeric())
         .find(|w| !w.is_empty())?;
     match first {
-        "F" | "K" | "W" | "V" | "FEMALE" | "FEMININ" | "FEMININO" | "FEMENINO" | "FEMMINILE"
-        | "WEIBLICH" | "VROUW" | "KOBIETA" | "KVINNA" | "MUJER" | "FRAU" => Some(Sex::Female),
+        // `E`: an `F` whose top bar the reader took for a bottom one too (no sex is `E`).
+        "F" | "E" | "K" | "W" | "V" | "FEMALE" | "FEMININ" | "FEMININO" | "FEMENINO"
+        | "FEMMINILE" | "WEIBLICH" | "VROUW" | "KOBIETA" | "KVINNA" | "MUJER" | "FRAU" => {
+            Some(Sex::Female)
+        }
         "M" | "H" | "MALE" | "MASCULIN" | "MASCULINO" | "MASCHILE" | "MANNLICH" | "MAN"
         | "MEZCZYZNA" | "HOMBRE" | "MANN" => Some(Sex::Male),
         "X" => Some(Sex::Unspecified),
@@ -1399,6 +1468,27 @@ mod tests {
         assert_eq!(p.document_number.as_deref(), Some("P7891983V"));
         assert_eq!(p.issue_date, date(17, 7, 2023));
         assert_eq!(p.expiry_date, date(16, 7, 2028));
+        // A value glued to its label.
+        let p = extract_printed(&[
+            line("NATIONALITYCAN", 10.0, 10.0, 120.0, 12.0),
+            line("NACIONALIDAD/NATIONALTYDNK", 10.0, 40.0, 200.0, 12.0),
+        ]);
+        assert_eq!(p.nationality.as_deref(), Some("CAN"));
+        assert_eq!(
+            label_glued_to_value("NATIONALTYDNK"),
+            Some((PrintedField::Nationality, 10))
+        );
+        assert_eq!(label_glued_to_value("MARIANNE"), None);
+        assert_eq!(label_glued_to_value("NATIONALEDUARTE"), None);
+        // … but a label read whole keeps its letters.
+        let p = extract_printed(&[line(
+            "PERSONLICHER./PERSONALNO3700252474",
+            25.0,
+            77.0,
+            238.0,
+            23.0,
+        )]);
+        assert_eq!(p.personal_number.as_deref(), Some("3700252474"));
         // A tall value of the row above that grazes the label is not beside it (code of the
         // issuing state above the surname label, the surname below).
         let rows = [

@@ -115,7 +115,8 @@ pub(crate) fn detect(
 }
 
 /// Removes the boxes shaped like MRZ lines: at least 60% as wide as the horizontal extent of
-/// all boxes, at least 18 times wider than high, centre in the lower half of that extent.
+/// all boxes, at least 18 times wider than high, centre in the lower half of that extent, and
+/// nothing under them but other such lines or much smaller print (the MRZ is the bottom zone).
 pub(crate) fn drop_mrz_like(boxes: &mut Vec<DetBox>) {
     let x0 = boxes.iter().map(|b| b.x).fold(f32::MAX, f32::min);
     let x1 = boxes.iter().map(|b| b.x + b.width).fold(f32::MIN, f32::max);
@@ -125,8 +126,26 @@ pub(crate) fn drop_mrz_like(boxes: &mut Vec<DetBox>) {
         .map(|b| b.y + b.height)
         .fold(f32::MIN, f32::max);
     let (span, mid) = (x1 - x0, (y0 + y1) / 2.0);
-    boxes.retain(|b| {
-        !(b.width >= 0.6 * span && b.width >= 18.0 * b.height && b.y + b.height / 2.0 > mid)
+    let shaped = |b: &DetBox| {
+        b.width >= 0.6 * span && b.width >= 18.0 * b.height && b.y + b.height / 2.0 > mid
+    };
+    // The MRZ is the bottom zone: a long line with other text under it (a card's row of
+    // labels, `Date of birth / …   Document No. / …`) is printed text.
+    let is_mrz: Vec<bool> = boxes
+        .iter()
+        .map(|b| {
+            shaped(b)
+                && boxes
+                    .iter()
+                    .filter(|o| o.y >= b.y + b.height)
+                    .all(|o| shaped(o) || o.height < 0.5 * b.height)
+        })
+        .collect();
+    let mut k = 0;
+    boxes.retain(|_| {
+        let keep = !is_mrz.get(k).copied().unwrap_or(false);
+        k += 1;
+        keep
     });
 }
 
@@ -267,6 +286,16 @@ mod tests {
         drop_mrz_like(&mut v);
         assert_eq!(v.len(), 3);
         assert!(v.iter().all(|d| d.y < 400.0 || d.width < 200.0));
+        // A card's row of labels, long and thin, with values under it, stays.
+        let mut card = vec![
+            b(22.0, 7.0, 136.0, 19.0),
+            b(22.0, 68.0, 74.0, 13.0),
+            b(22.0, 169.0, 302.0, 13.0),
+            b(22.0, 183.0, 88.0, 17.0),
+            b(175.0, 183.0, 94.0, 17.0),
+        ];
+        drop_mrz_like(&mut card);
+        assert_eq!(card.len(), 5);
     }
 
     #[test]
