@@ -202,8 +202,13 @@ const MIN_CONFIDENCE_AS_READ: f32 = 0.75;
 const MIN_CONFIDENCE_CORRECTED: f32 = 0.85;
 /// A trusted correction changes no character read with at least this probability.
 const MAX_OVERRIDDEN_CONFIDENCE: f32 = 0.97;
-/// A reading reported valid has no unsettled character read with less than this probability.
+/// A corrected reading with an unsettled character read with less than this probability is
+/// reported only when its mean probability reaches [`MIN_CONFIDENCE_INVALID`].
 const MIN_CHAR_CONFIDENCE: f32 = 0.5;
+/// A reading reported valid has no unsettled character that no check digit covers (names,
+/// codes, sex) with less than this share of the probability of the characters its place can
+/// hold.
+const MIN_VALID_CHAR_CONFIDENCE: f32 = 0.75;
 /// Most characters a trusted correction may change.
 const MAX_CHANGES: usize = 4;
 
@@ -237,6 +242,40 @@ fn code_positions(chars: &[Vec<CharGuess>]) -> Vec<(usize, usize)> {
         [36, 36] | [44, 44] => vec![(0, 2), (1, 10)],
         _ => Vec::new(),
     }
+}
+
+/// When no check digit covers the character at `(line, col)` of a reading of this shape
+/// (document code, states, names, sex, the optional data of visas): the characters that place
+/// can hold. `None` for a checked place.
+fn unchecked(chars: &[Vec<CharGuess>], line: usize, col: usize) -> Option<fn(char) -> bool> {
+    fn letter(c: char) -> bool {
+        c.is_ascii_uppercase() || c == '<'
+    }
+    fn sex(c: char) -> bool {
+        matches!(c, 'M' | 'F' | 'X' | '<')
+    }
+    fn any(_: char) -> bool {
+        true
+    }
+    let lens: Vec<usize> = chars.iter().map(Vec::len).collect();
+    let visa = chars
+        .first()
+        .and_then(|l| l.first())
+        .is_some_and(|g| g.best() == 'V');
+    let f: fn(char) -> bool = match (lens.as_slice(), line) {
+        ([30, 30, 30], 0) if col < 5 => letter,
+        ([30, 30, 30], 1) if col == 7 => sex,
+        ([30, 30, 30], 1) if (15..18).contains(&col) => letter,
+        ([30, 30, 30], 2) => letter,
+        // Line 1 of the two-line formats: names; the French card's last six are a code.
+        ([36, 36], 0) if col >= 30 => any,
+        ([36, 36] | [44, 44], 0) => letter,
+        ([36, 36] | [44, 44], 1) if col == 20 => sex,
+        ([36, 36] | [44, 44], 1) if (10..13).contains(&col) => letter,
+        ([36, 36] | [44, 44], 1) if visa && col >= 28 => any,
+        _ => return None,
+    };
+    Some(f)
 }
 
 /// Holds each state code of a reading to the ICAO 9303 code list (the check digits do not
@@ -334,12 +373,41 @@ fn finish(h: Hypothesis, corr: Option<Correction>, today: Date) -> Option<MrzTex
         Some(c) => {
             // Check digits do not cover names and codes: a character the recogniser was
             // unsure of (and the correction did not settle) keeps the reading from `valid`.
-            let unsure = h.chars.iter().enumerate().any(|(li, l)| {
-                l.iter().enumerate().any(|(ci, g)| {
-                    g.confidence() < MIN_CHAR_CONFIDENCE
-                        && !c.changes.iter().any(|ch| ch.line == li && ch.column == ci)
+            let below = |min: f32| {
+                h.chars.iter().enumerate().any(|(li, l)| {
+                    l.iter().enumerate().any(|(ci, g)| {
+                        g.confidence() < min
+                            && !c.changes.iter().any(|ch| ch.line == li && ch.column == ci)
+                    })
                 })
-            });
+            };
+            let unsure = below(MIN_CHAR_CONFIDENCE);
+            // Doubtful: below the stricter bound where no check digit covers the character.
+            let mut doubtful = false;
+            for (li, l) in h.chars.iter().enumerate() {
+                for (ci, g) in l.iter().enumerate() {
+                    if g.confidence() >= MIN_VALID_CHAR_CONFIDENCE
+                        || c.changes.iter().any(|ch| ch.line == li && ch.column == ci)
+                    {
+                        continue;
+                    }
+                    // The share of the characters the place can hold (a digit cannot stand in
+                    // a name: `O` at 0.6 against `0` at 0.4 is sure there).
+                    if let Some(allowed) = unchecked(&h.chars, li, ci) {
+                        let total: f32 = g
+                            .alternatives
+                            .iter()
+                            .filter(|a| allowed(a.0))
+                            .map(|a| a.1)
+                            .sum();
+                        let p = g.alternatives.first().map_or(0.0, |a| a.1);
+                        if p < MIN_VALID_CHAR_CONFIDENCE * total.max(1e-6) {
+                            doubtful = true;
+                        }
+                    }
+                }
+            }
+            let doubtful = unsure || doubtful;
             let trusted = c.valid
                 && match c.outcome {
                     Outcome::AlreadyValid => confidence >= MIN_CONFIDENCE_AS_READ,
@@ -364,8 +432,8 @@ fn finish(h: Hypothesis, corr: Option<Correction>, today: Date) -> Option<MrzTex
                     lines: c.lines,
                     raw_lines,
                     chars,
-                    // Corrected and checked, but with an unsure character: reported, not valid.
-                    valid: !unsure,
+                    // Corrected and checked, but with a doubtful character: reported, not valid.
+                    valid: !doubtful,
                     outcome: Some(c.outcome),
                     changes: c.changes.len(),
                     mrz: Some(c.mrz),
@@ -538,4 +606,73 @@ fn read_band(full: &Gray, frame: &Frame, band: &Band, mlp: &Mlp) -> Vec<Hypothes
     }
     out.sort_by(|a, b| b.score.total_cmp(&a.score));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)] // a panic is a failed test
+
+    use super::*;
+
+    /// A place read with these alternatives: line, column, alternatives.
+    type Doubt = (usize, usize, Vec<(char, f32)>);
+
+    /// The ICAO 9303 specimen passport, every character read at 0.99 except the given places.
+    fn hypothesis(doubts: &[Doubt]) -> Hypothesis {
+        let lines = [
+            "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
+            "L898902C36UTO7408122F1204159ZE184226B<<<<<10",
+        ];
+        let mut chars: Vec<Vec<CharGuess>> = lines
+            .iter()
+            .map(|l| {
+                l.chars()
+                    .map(|c| CharGuess {
+                        alternatives: vec![(c, 0.99)],
+                    })
+                    .collect()
+            })
+            .collect();
+        for (li, ci, alts) in doubts {
+            chars[*li][*ci].alternatives = alts.clone();
+        }
+        Hypothesis {
+            chars,
+            score: 0.0,
+            quarter_turns: 0,
+            region: MrzRegion {
+                corners: [(0.0, 0.0); 4],
+                lines: 2,
+            },
+        }
+    }
+
+    fn finished(h: Hypothesis) -> MrzText {
+        let today = Date::new(2010, 1, 1).unwrap();
+        let corr = correct(&to_readings(&h.chars), today);
+        finish(h, corr, today).unwrap()
+    }
+
+    #[test]
+    fn a_doubtful_name_letter_is_reported_but_not_valid() {
+        let t = finished(hypothesis(&[(0, 16, vec![('N', 0.6), ('M', 0.4)])]));
+        assert!(t.lines[0].starts_with("P<UTOERIKSSON<<ANNA"));
+        assert!(!t.valid);
+    }
+
+    #[test]
+    fn a_digit_runner_up_in_a_name_is_no_doubt() {
+        let t = finished(hypothesis(&[(0, 11, vec![('O', 0.6), ('0', 0.4)])]));
+        assert!(t.valid);
+        let clear = finished(hypothesis(&[]));
+        assert!(clear.valid);
+    }
+
+    #[test]
+    fn an_unlisted_state_code_is_held_to_the_code_list() {
+        let mut h = hypothesis(&[(1, 10, vec![('Z', 0.8), ('U', 0.2)])]);
+        constrain_codes(&mut h.chars);
+        assert_eq!(h.chars[1][10].best(), 'U');
+        assert!(finished(h).valid);
+    }
 }
