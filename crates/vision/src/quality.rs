@@ -16,8 +16,9 @@
 //! clean renders measure about 3,900–4,400 on the band, renders blurred with a Gaussian of
 //! sigma 3 at their rendered size 140–180 (sigma 2.5: 210–280), the 993 read of 1,000
 //! medium-degraded photos (seed 2026) at least 600, every development image whose MRZ was read
-//! at least 950; so a minimum of 300 separates. Glare: 0 on every development image read,
-//! 0.18–0.29 for a spot whitening the print by 60–65 % at its centre over a two-line MRZ.
+//! at least 950; so a minimum of 300 separates. Glare: at most 0.05 on every development image
+//! read, 0.18–0.29 for a spot whitening the print by 60–65 % at its centre over a two-line MRZ.
+//! Size: the smallest development images read are 250×159 and 580×184 pixels.
 
 use crate::gray::Gray;
 use crate::pipeline::MrzRegion;
