@@ -4,10 +4,10 @@
 
 use std::path::Path;
 
-use idverify_check::{CheckInput as SidesInput, SideInput, assess};
+use idverify_check::{CheckInput as SidesInput, ImageQuality, SideInput, assess};
 use idverify_mrz::Date;
 use idverify_server::{CheckError, CheckInput, CheckOutput, DocumentCheck};
-use idverify_vision::{IntakeError, IntakeLimits, Models, decode_image, read_mrz};
+use idverify_vision::{IntakeError, IntakeLimits, Models, decode_image, measure_quality, read_mrz};
 
 /// The printed-zone OCR models of `dir` (as `scripts/setup-ocr-models` installs them). The
 /// error is one line naming the folder and the script to run.
@@ -58,11 +58,17 @@ pub fn read_side(
         Err(idverify_textocr::Error::Image(_)) => Vec::new(),
         Err(e) => return Err(SideError::Ocr(e)),
     };
+    // Size, sharpness (on the MRZ band when one was located) and glare over the MRZ.
+    let q = measure_quality(&img, reading.region.as_ref());
     Ok(SideInput {
         lines,
         mrz: reading.text.and_then(|t| t.mrz),
-        // Sharpness and glare are not measured yet: no quality rather than made-up figures.
-        quality: None,
+        quality: Some(ImageQuality {
+            width: q.width,
+            height: q.height,
+            sharpness: q.sharpness,
+            glare_over_mrz: q.glare_over_mrz,
+        }),
     })
 }
 
