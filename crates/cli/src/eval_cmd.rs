@@ -10,7 +10,6 @@ macro_rules! outln {
     }};
 }
 
-
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -225,11 +224,13 @@ pub fn print_summary(s: &Summary) {
     outln!("all key fields right: {} / {}", s.fields_right, s.labelled);
     outln!(
         "reported valid: {} (of which differ from the label: {})",
-        s.valid, s.valid_but_wrong
+        s.valid,
+        s.valid_but_wrong
     );
     outln!(
         "detections on images without MRZ: {} / {}",
-        s.false_detections, s.without_mrz
+        s.false_detections,
+        s.without_mrz
     );
     outln!("decode errors: {}", s.errors);
     outln!(
