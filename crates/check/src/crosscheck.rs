@@ -133,6 +133,29 @@ fn check_holds(mrz: &Mrz, field: CompareField) -> bool {
     digit_ok && well_formed
 }
 
+/// States whose documents print numeric dates month first (`10/04/1949` is 4 October): the
+/// United States and the states in free association with it.
+const MONTH_FIRST_STATES: [&str; 4] = ["USA", "FSM", "MHL", "PLW"];
+
+/// The printed date as the issuing state writes it: day and month swapped when the state
+/// prints month first and both read as a month (a numeric date; `05 FEB` keeps its month).
+fn as_issued(printed: &PrintedDate, mrz: &Mrz) -> PrintedDate {
+    if MONTH_FIRST_STATES.contains(&mrz.issuing_state.as_str()) && printed.day <= 12 {
+        PrintedDate {
+            day: printed.month,
+            month: printed.day,
+            year: printed.year,
+        }
+    } else {
+        *printed
+    }
+}
+
+/// Whether the printed date is the MRZ's, read as written or the issuing state's way.
+fn same_date(printed: &PrintedDate, mrz: &Mrz, date: idverify_mrz::Date) -> bool {
+    printed.matches(date) || as_issued(printed, mrz).matches(date)
+}
+
 fn date_text(printed: &PrintedDate, like: idverify_mrz::Date) -> String {
     match printed.resolve_like(like) {
         Some(d) => d.to_string(),
@@ -187,19 +210,21 @@ pub fn compare(mrz: &Mrz, printed: &PrintedFields) -> Vec<Comparison> {
         );
     }
     if let (Some(p), Some(m)) = (&printed.birth_date, mrz.birth_date.date) {
+        let p = if p.matches(m) { *p } else { as_issued(p, mrz) };
         push(
             CompareField::BirthDate,
             m.to_string(),
-            date_text(p, m),
-            p.matches(m),
+            date_text(&p, m),
+            same_date(&p, mrz, m),
         );
     }
     if let (Some(p), Some(m)) = (&printed.expiry_date, mrz.expiry_date.date) {
+        let p = if p.matches(m) { *p } else { as_issued(p, mrz) };
         push(
             CompareField::ExpiryDate,
             m.to_string(),
-            date_text(p, m),
-            p.matches(m),
+            date_text(&p, m),
+            same_date(&p, mrz, m),
         );
     }
     if let (Some(p), Some(m)) = (printed.sex, mrz.sex) {
@@ -275,7 +300,29 @@ pub fn row(c: &Comparison, status: Decision) -> DataCheckRow {
 
 #[cfg(test)]
 mod tests {
-    use super::same_number;
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::{same_date, same_number};
+    use crate::printed_date::parse_date;
+
+    #[test]
+    fn numeric_dates_of_month_first_states() {
+        let today = idverify_mrz::Date::new(2026, 11, 27).unwrap();
+        let line2 = "L898902C36UTO7408122F1204159ZE184226B<<<<<10";
+        let mrz = |state: &str| {
+            let line1 = format!("P<{state}ERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<");
+            idverify_mrz::parse(&[line1.as_str(), line2], today).unwrap()
+        };
+        let (usa, uto) = (mrz("USA"), mrz("UTO"));
+        let birth = usa.birth_date.date.unwrap(); // 1974-08-12
+        let month_first = parse_date("08/12/1974").unwrap();
+        assert!(same_date(&month_first, &usa, birth));
+        assert!(!same_date(&month_first, &uto, birth));
+        // Day first agrees everywhere; a written month is never swapped.
+        assert!(same_date(&parse_date("12.08.1974").unwrap(), &usa, birth));
+        assert!(!same_date(&parse_date("08 DEC 1974").unwrap(), &uto, birth));
+        // Another date still conflicts on a US document.
+        assert!(!same_date(&parse_date("07/12/1974").unwrap(), &usa, birth));
+    }
 
     #[test]
     fn document_numbers() {
