@@ -889,6 +889,18 @@ fn read_value(field: PrintedField, text: &str, out: &mut PrintedFields) -> bool 
             if letters < 1 || digits > 0 || value.chars().count() > 64 {
                 return false;
             }
+            // One name field holding `SURNAME, GIVEN NAMES` (ICAO 9303's `Name/Nom`).
+            if field == PrintedField::Surname
+                && let Some((surname, given)) = value.split_once(',')
+                && surname.chars().any(char::is_alphabetic)
+                && given.chars().any(char::is_alphabetic)
+            {
+                out.surname = Some(trim_value(surname));
+                if out.given_names.is_none() {
+                    out.given_names = Some(trim_value(given));
+                }
+                return true;
+            }
             let slot = match field {
                 PrintedField::Surname => &mut out.surname,
                 PrintedField::GivenNames => &mut out.given_names,
@@ -1468,6 +1480,13 @@ mod tests {
         assert_eq!(p.document_number.as_deref(), Some("P7891983V"));
         assert_eq!(p.issue_date, date(17, 7, 2023));
         assert_eq!(p.expiry_date, date(16, 7, 2028));
+        // ICAO's one name field, surname first.
+        let p = extract_printed(&[
+            line("Name/Nom", 233.0, 100.0, 61.0, 14.0),
+            line("ERIKSSON,ANNAMARIA", 238.0, 113.0, 180.0, 20.0),
+        ]);
+        assert_eq!(p.surname.as_deref(), Some("ERIKSSON"));
+        assert_eq!(p.given_names.as_deref(), Some("ANNAMARIA"));
         // A value glued to its label.
         let p = extract_printed(&[
             line("NATIONALITYCAN", 10.0, 10.0, 120.0, 12.0),
