@@ -163,6 +163,43 @@ fn date_text(printed: &PrintedDate, like: idverify_mrz::Date) -> String {
     }
 }
 
+/// The printed surname and given names, with a surname field that holds `SURNAME, GIVEN
+/// NAMES` split at its comma.
+fn split_combined(printed: &PrintedFields) -> (Option<String>, Option<String>) {
+    let given = printed.given_names.clone();
+    match printed.surname.as_deref().and_then(|s| s.split_once(',')) {
+        Some((last, first)) if !last.trim().is_empty() => {
+            let first = first.trim();
+            let given = given.or_else(|| (!first.is_empty()).then(|| first.to_string()));
+            (Some(last.trim().to_string()), given)
+        }
+        _ => (printed.surname.clone(), given),
+    }
+}
+
+/// A printed name that can be compared, or `None` when what was read is no name: a label read
+/// as a value (`Nombre d'entrées` as given names, `No`), text in another script, brackets or
+/// slashes. Not comparing is right there: a false conflict would decline a genuine document.
+fn comparable_name(value: &str) -> Option<String> {
+    let v = value.trim();
+    let first = v.chars().next()?;
+    // Names are printed in capitals or with a capital first; a lower-case start is a label's
+    // italic translation, punctuation first a fragment of one. (`l` is a capital I misread.)
+    if !first.is_uppercase() && first != 'l' {
+        return None;
+    }
+    let letters = v.chars().filter(|c| c.is_alphabetic()).count();
+    let latin = v.chars().all(|c| {
+        (c.is_alphabetic() && crate::fold::fold_char(c).is_ascii_alphabetic())
+            || c.is_ascii_digit()
+            || matches!(c, ' ' | '-' | '\'' | '’' | '.')
+    });
+    if letters < 2 || !latin || crate::extract::is_label_only(v) {
+        return None;
+    }
+    Some(v.to_string())
+}
+
 /// Compares every field both zones carry.
 pub fn compare(mrz: &Mrz, printed: &PrintedFields) -> Vec<Comparison> {
     let mut out = Vec::new();
@@ -187,10 +224,18 @@ pub fn compare(mrz: &Mrz, printed: &PrintedFields) -> Vec<Comparison> {
         );
     }
     let truncated = names_truncated(mrz);
-    if let Some(s) = &printed.surname
+    // "SURNAME, GIVEN NAMES" printed in one field: the part before the comma is the surname,
+    // the rest the given names when no field of their own was read.
+    let (surname, given) = split_combined(printed);
+    let surname = surname.as_deref().and_then(comparable_name);
+    let given = given.as_deref().and_then(comparable_name);
+    if let Some(s) = &surname
         && !mrz.last_name.is_empty()
     {
-        let equal = same_name(s, &mrz.last_name, truncated);
+        // A combined "Surname, Given names" field read without its comma holds the whole name.
+        let whole = format!("{} {}", mrz.last_name, mrz.first_name);
+        let equal =
+            same_name(s, &mrz.last_name, truncated) || same_name(s, whole.trim(), truncated);
         push(
             CompareField::Surname,
             mrz.last_name.clone(),
@@ -198,7 +243,7 @@ pub fn compare(mrz: &Mrz, printed: &PrintedFields) -> Vec<Comparison> {
             equal,
         );
     }
-    if let Some(g) = &printed.given_names
+    if let Some(g) = &given
         && (!mrz.first_name.is_empty() || !mrz.last_name.is_empty())
     {
         let equal = same_name(g, &mrz.first_name, truncated);
@@ -301,7 +346,17 @@ pub fn row(c: &Comparison, status: Decision) -> DataCheckRow {
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
-    use super::{same_date, same_number};
+    use super::{comparable_name, same_date, same_number};
+
+    #[test]
+    fn what_is_no_name_is_not_compared() {
+        for name in ["ERIKSSON", "Müller-Lüdenscheidt", "D'Artagnan", "Ødegård", "lbáñez"] {
+            assert_eq!(comparable_name(name).as_deref(), Some(name), "{name}");
+        }
+        for junk in ["dfertrees", "'ENTREES", "(Last,First)/姓名", "LIN/林", "X", "Surname / Nom"] {
+            assert_eq!(comparable_name(junk), None, "{junk}");
+        }
+    }
     use crate::printed_date::parse_date;
 
     #[test]
