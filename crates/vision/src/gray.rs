@@ -151,75 +151,107 @@ impl Gray {
     }
 }
 
-/// Separable rectangular min (erosion) or max (dilation) filter of size `kw`×`kh` (odd).
+/// Separable rectangular min (erosion) or max (dilation) filter of size `kw`×`kh` (odd); the
+/// window is cut at the image border.
 pub fn rect_filter(src: &Gray, kw: usize, kh: usize, max: bool) -> Gray {
-    let tmp = line_filter(src, kw, max, true);
-    line_filter(&tmp, kh, max, false)
+    if max {
+        axis_filter::<true>(&axis_filter::<true>(src, kw, true), kh, false)
+    } else {
+        axis_filter::<false>(&axis_filter::<false>(src, kw, true), kh, false)
+    }
 }
 
-fn line_filter(src: &Gray, k: usize, max: bool, horizontal: bool) -> Gray {
-    let k = k.max(1) | 1;
-    let r = k / 2;
-    let mut out = Gray::new(src.w, src.h, 0);
-    let (outer, inner) = if horizontal {
-        (src.h, src.w)
-    } else {
-        (src.w, src.h)
+/// The extreme of `a` and `b`: the larger when `MAX`, else the smaller.
+#[inline(always)]
+fn pick<const MAX: bool>(a: u8, b: u8) -> u8 {
+    if MAX { a.max(b) } else { a.min(b) }
+}
+
+/// Sliding extreme over `k` consecutive elements of a padded flat buffer, in place: on return
+/// `buf[p]` holds the extreme of `buf[p..p + k]` (as it was) for every `p` with `p + k <=
+/// buf.len()`, the tail is left undefined. `step` is the distance between consecutive elements
+/// (1 along rows, the row length down columns). By doubling windows (1, 2, 4, …), every pass a
+/// plain element-wise extreme of two slices, which the compiler vectorises.
+fn sliding_extreme<const MAX: bool>(buf: &mut Vec<u8>, tmp: &mut Vec<u8>, k: usize, step: usize) {
+    let len = buf.len();
+    let mut span = 1;
+    while 2 * span <= k {
+        let off = span * step;
+        if off >= len {
+            break;
+        }
+        tmp.resize(len, 0);
+        extreme_into::<MAX>(tmp, buf, off);
+        std::mem::swap(buf, tmp);
+        span *= 2;
+    }
+    let off = (k - span) * step;
+    if off > 0 && off < len {
+        tmp.resize(len, 0);
+        extreme_into::<MAX>(tmp, buf, off);
+        std::mem::swap(buf, tmp);
+    }
+}
+
+/// `dst[p] = extreme(src[p], src[p + off])` where both exist; the last `off` elements of `dst`
+/// are copied from `src`.
+fn extreme_into<const MAX: bool>(dst: &mut [u8], src: &[u8], off: usize) {
+    let n = src.len().saturating_sub(off);
+    let (head, tail) = dst.split_at_mut(n.min(dst.len()));
+    let (Some(a), Some(b)) = (src.get(..head.len()), src.get(off..off + head.len())) else {
+        return;
     };
-    let idx = |o: usize, i: usize| {
-        if horizontal {
-            o * src.w + i
-        } else {
-            i * src.w + o
-        }
-    };
-    let n = inner + 2 * r;
-    let mut buf = vec![0u8; n];
-    let mut g = vec![0u8; n];
-    let mut hh = vec![0u8; n];
-    let pad = if max { 0u8 } else { 255u8 };
-    let pick = |a: u8, b: u8| if max { a.max(b) } else { a.min(b) };
-    for o in 0..outer {
-        for (j, b) in buf.iter_mut().enumerate() {
-            *b = if j < r || j >= r + inner {
-                pad
-            } else {
-                src.data.get(idx(o, j - r)).copied().unwrap_or(pad)
-            };
-        }
-        // van Herk / Gil-Werman: prefix within blocks of k, suffix within blocks.
-        for j in 0..n {
-            let v = buf.get(j).copied().unwrap_or(pad);
-            let prev = if j % k == 0 {
-                v
-            } else {
-                pick(g.get(j - 1).copied().unwrap_or(pad), v)
-            };
-            if let Some(x) = g.get_mut(j) {
-                *x = prev;
-            }
-        }
-        for j in (0..n).rev() {
-            let v = buf.get(j).copied().unwrap_or(pad);
-            let next = if j == n - 1 || (j + 1) % k == 0 {
-                v
-            } else {
-                pick(hh.get(j + 1).copied().unwrap_or(pad), v)
-            };
-            if let Some(x) = hh.get_mut(j) {
-                *x = next;
-            }
-        }
-        for i in 0..inner {
-            // window [i, i + 2r] in padded coordinates
-            let a = hh.get(i).copied().unwrap_or(pad);
-            let b = g.get(i + 2 * r).copied().unwrap_or(pad);
-            if let Some(p) = out.data.get_mut(idx(o, i)) {
-                *p = pick(a, b);
-            }
+    for ((d, &x), &y) in head.iter_mut().zip(a).zip(b) {
+        *d = pick::<MAX>(x, y);
+    }
+    if let Some(rest) = src.get(n..) {
+        for (d, &x) in tail.iter_mut().zip(rest) {
+            *d = x;
         }
     }
-    out
+}
+
+/// Extreme over a centred window of `k` (odd) pixels along each row (`horizontal`) or down
+/// each column.
+fn axis_filter<const MAX: bool>(src: &Gray, k: usize, horizontal: bool) -> Gray {
+    let k = k.max(1) | 1;
+    let r = k / 2;
+    if k == 1 || src.w == 0 {
+        return src.clone();
+    }
+    let pad = if MAX { 0u8 } else { 255u8 };
+    let mut tmp = Vec::new();
+    let data = if horizontal {
+        // Every row padded by `r` neutral pixels on both sides, rows laid end to end: a window
+        // of `k` starting inside a row's padded extent never leaves it.
+        let pw = src.w + 2 * r;
+        let mut buf = Vec::with_capacity(pw * src.h);
+        for row in src.data.chunks_exact(src.w) {
+            buf.extend(std::iter::repeat_n(pad, r));
+            buf.extend_from_slice(row);
+            buf.extend(std::iter::repeat_n(pad, r));
+        }
+        sliding_extreme::<MAX>(&mut buf, &mut tmp, k, 1);
+        let mut data = Vec::with_capacity(src.w * src.h);
+        for row in buf.chunks_exact(pw) {
+            data.extend_from_slice(row.get(..src.w).unwrap_or(&[]));
+        }
+        data
+    } else {
+        // `r` neutral rows above and below.
+        let mut buf = Vec::with_capacity(src.w * (src.h + 2 * r));
+        buf.extend(std::iter::repeat_n(pad, r * src.w));
+        buf.extend_from_slice(&src.data);
+        buf.extend(std::iter::repeat_n(pad, r * src.w));
+        sliding_extreme::<MAX>(&mut buf, &mut tmp, k, src.w);
+        buf.truncate(src.w * src.h);
+        buf
+    };
+    Gray {
+        w: src.w,
+        h: src.h,
+        data,
+    }
 }
 
 #[cfg(test)]
@@ -236,7 +268,16 @@ mod tests {
             })
             .collect();
         let img = Gray::from_raw(37, 23, data).unwrap();
-        for (kw, kh, max) in [(5, 3, true), (7, 1, false), (1, 9, true), (3, 3, false)] {
+        for (kw, kh, max) in [
+            (5, 3, true),
+            (7, 1, false),
+            (1, 9, true),
+            (3, 3, false),
+            (9, 9, true),
+            (21, 11, false),
+            (27, 27, true),
+            (39, 49, false),
+        ] {
             let f = rect_filter(&img, kw, kh, max);
             for y in 0..img.h {
                 for x in 0..img.w {
