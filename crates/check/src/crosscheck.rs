@@ -194,7 +194,10 @@ fn comparable_name(value: &str) -> Option<String> {
             || c.is_ascii_digit()
             || matches!(c, ' ' | '-' | '\'' | '’' | '.')
     });
-    if letters < 2 || !latin || crate::extract::is_label_only(v) {
+    // The abbreviations of "number" that end so many labels (`Doc No.`, `Pass-Nr`).
+    let bare: String = v.chars().filter(|c| c.is_alphabetic()).collect();
+    let abbreviation = matches!(bare.to_uppercase().as_str(), "NO" | "NR" | "NUM");
+    if letters < 2 || !latin || abbreviation || crate::extract::is_label_only(v) {
         return None;
     }
     Some(v.to_string())
@@ -350,10 +353,25 @@ mod tests {
 
     #[test]
     fn what_is_no_name_is_not_compared() {
-        for name in ["ERIKSSON", "Müller-Lüdenscheidt", "D'Artagnan", "Ødegård", "lbáñez"] {
+        for name in [
+            "ERIKSSON",
+            "Müller-Lüdenscheidt",
+            "D'Artagnan",
+            "Ødegård",
+            "lbáñez",
+        ] {
             assert_eq!(comparable_name(name).as_deref(), Some(name), "{name}");
         }
-        for junk in ["dfertrees", "'ENTREES", "(Last,First)/姓名", "LIN/林", "X", "Surname / Nom"] {
+        for junk in [
+            "dfertrees",
+            "'ENTREES",
+            "(Last,First)/姓名",
+            "LIN/林",
+            "X",
+            "Surname / Nom",
+            "No",
+            "Nr.",
+        ] {
             assert_eq!(comparable_name(junk), None, "{junk}");
         }
     }

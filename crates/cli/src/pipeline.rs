@@ -35,6 +35,9 @@ pub enum SideError {
     Ocr(idverify_textocr::Error),
 }
 
+/// Height in pixels under which a printed line is not read (see [`read_side`]).
+const MIN_PRINTED_LINE_PX: f32 = 10.0;
+
 /// Reads one side of a document: decoded within `limits`, its MRZ read and parsed, and the
 /// lines of its printed zone read by `ocr` (upright as the MRZ was found; as given when there
 /// is none). The MRZ lines themselves are left to the MRZ reader.
@@ -49,6 +52,10 @@ pub fn read_side(
     let reading = read_mrz(&img, models, today);
     let opts = idverify_textocr::ReadOptions {
         quarter_turns: reading.text.as_ref().map_or(0, |t| t.quarter_turns),
+        // Text lower than this is misread too often to be compared with the MRZ (a 275-pixel
+        // photo's 8-pixel lines read `LED0902C3` for `L898902C3`): not read at all, the check
+        // says the printed zone could not be compared instead of reporting a false conflict.
+        min_line_height: MIN_PRINTED_LINE_PX,
         ..idverify_textocr::ReadOptions::default()
     };
     let lines = match ocr.read(&img.to_rgb8(), &opts) {
