@@ -694,6 +694,18 @@ fn glued_to_label(read: &str, key: &str, min_cut: usize) -> bool {
     })
 }
 
+/// Whether a name value (folded, letters only) is what is left of a label: a whole label
+/// phrase of any field, or up to three letters that open a label of `field` (`NO` of `NOM`).
+/// `LE`, `LI`, `NG` stay names.
+fn is_label_remnant(field: PrintedField, folded: &str) -> bool {
+    LABELS.iter().any(|(f, phrases)| {
+        phrases.iter().any(|p| {
+            let key = p.replace(' ', "");
+            key == folded || (*f == field && folded.len() <= 3 && key.starts_with(folded))
+        })
+    })
+}
+
 /// Whether `word` is exactly one of the label words (or a whole label phrase without spaces).
 fn is_label_word(word: &str) -> bool {
     LABELS.iter().any(|(_, phrases)| {
@@ -886,7 +898,16 @@ fn read_value(field: PrintedField, text: &str, out: &mut PrintedFields) -> bool 
         PrintedField::Surname | PrintedField::GivenNames | PrintedField::PlaceOfBirth => {
             let letters = value.chars().filter(|c| c.is_alphabetic()).count();
             let digits = value.chars().filter(char::is_ascii_digit).count();
+            // What is left of a label (`No` of `SurnameNo`) is no name.
+            let folded: String = value
+                .chars()
+                .filter(|c| c.is_alphabetic())
+                .map(fold_char)
+                .collect();
             if letters < 1 || digits > 0 || value.chars().count() > 64 {
+                return false;
+            }
+            if is_label_remnant(field, &folded) {
                 return false;
             }
             // One name field holding `SURNAME, GIVEN NAMES` (ICAO 9303's `Name/Nom`).
@@ -1092,6 +1113,9 @@ fn sub_box(line: &TextLine, (start, end): (usize, usize)) -> TextLine {
 pub fn extract_printed(lines: &[TextLine]) -> PrintedFields {
     let labels: Vec<Option<LabelHit>> = lines.iter().map(|l| find_label(&l.text)).collect();
     let mut out = PrintedFields::default();
+    // The number under a passport-number label wins over another document number: on a visa
+    // the `Document No.` is the visa's, the MRZ carries the passport's (ICAO 9303 Part 7).
+    let mut passport = PrintedFields::default();
     for (i, hit) in labels.iter().enumerate() {
         let (Some(hit), Some(line)) = (hit, lines.get(i)) else {
             continue;
@@ -1102,7 +1126,24 @@ pub fn extract_printed(lines: &[TextLine]) -> PrintedFields {
         } else {
             sub_box(line, hit.span)
         };
-        if hit.field != PrintedField::Other && !is_filled(&out, hit.field) {
+        let passport_label = hit.field == PrintedField::DocumentNumber && {
+            let label: String = line
+                .text
+                .chars()
+                .skip(hit.span.0)
+                .take(hit.span.1.saturating_sub(hit.span.0))
+                .map(fold_char)
+                .collect();
+            ["PASS", "PASAPORT", "PASZPORT", "PASPOORT"]
+                .iter()
+                .any(|w| label.contains(w))
+        };
+        let target = if passport_label {
+            &mut passport
+        } else {
+            &mut out
+        };
+        if hit.field != PrintedField::Other && !is_filled(target, hit.field) {
             let same_line = rest_of(&line.text, hit.value_start);
             let from_boxes = |out: &mut PrintedFields| {
                 candidates(lines, &labels, i, &own_box)
@@ -1127,7 +1168,7 @@ pub fn extract_printed(lines: &[TextLine]) -> PrintedFields {
                 } else {
                     [&from_line, &from_boxes]
                 };
-            let _ = order.iter().any(|read| read(&mut out));
+            let _ = order.iter().any(|read| read(target));
         }
         for (field, span) in &hit.others {
             if is_filled(&out, *field) {
@@ -1145,6 +1186,9 @@ pub fn extract_printed(lines: &[TextLine]) -> PrintedFields {
         }
     }
     garbled_date_lines(lines, &labels, &mut out);
+    if passport.document_number.is_some() {
+        out.document_number = passport.document_number;
+    }
     out
 }
 
@@ -1480,6 +1524,23 @@ mod tests {
         assert_eq!(p.document_number.as_deref(), Some("P7891983V"));
         assert_eq!(p.issue_date, date(17, 7, 2023));
         assert_eq!(p.expiry_date, date(16, 7, 2028));
+        // A visa: the number under `Passport number` is the one the MRZ carries.
+        let p = extract_printed(&[
+            line("Document No./N de document", 374.0, 95.0, 120.0, 14.0),
+            line("M123889546", 382.0, 112.0, 102.0, 18.0),
+            line("Passport Number/N de passeport", 223.0, 233.0, 184.0, 16.0),
+            line("L8988901C", 226.0, 249.0, 94.0, 21.0),
+        ]);
+        assert_eq!(p.document_number.as_deref(), Some("L8988901C"));
+        // A label word is no name.
+        let p = extract_printed(&[
+            line("SumameNo", 156.0, 58.0, 53.0, 15.0),
+            line("No", 200.0, 58.0, 20.0, 15.0),
+            line("MARTIN", 158.0, 68.0, 55.0, 16.0),
+        ]);
+        assert_ne!(p.surname.as_deref(), Some("No"));
+        assert!(!is_label_remnant(PrintedField::Surname, "LE"));
+        assert!(is_label_remnant(PrintedField::GivenNames, "PRENOMS"));
         // ICAO's one name field, surname first.
         let p = extract_printed(&[
             line("Name/Nom", 233.0, 100.0, 61.0, 14.0),
