@@ -39,7 +39,7 @@ impl Gray {
     }
 
     /// Sample at integer coordinates, clamped to the border.
-    #[inline]
+    #[inline(always)]
     pub fn at(&self, x: isize, y: isize) -> u8 {
         let xc = x.clamp(0, self.w as isize - 1) as usize;
         let yc = y.clamp(0, self.h as isize - 1) as usize;
@@ -48,20 +48,26 @@ impl Gray {
 
     /// Bilinear sample at real coordinates (pixel centres at integer + 0.5 is NOT used: pixel
     /// `i` covers `[i, i+1)` and its value sits at `i`).
-    #[inline]
+    #[inline(always)]
     pub fn bilinear(&self, x: f32, y: f32) -> f32 {
         let x0 = x.floor();
         let y0 = y.floor();
         let fx = x - x0;
         let fy = y - y0;
         let (xi, yi) = (x0 as isize, y0 as isize);
-        let a = f32::from(self.at(xi, yi));
-        let b = f32::from(self.at(xi + 1, yi));
-        let c = f32::from(self.at(xi, yi + 1));
-        let d = f32::from(self.at(xi + 1, yi + 1));
+        let [a, b, c, d] = self.quad(xi, yi).map(f32::from);
         let top = a + (b - a) * fx;
         let bot = c + (d - c) * fx;
         top + (bot - top) * fy
+    }
+
+    /// The samples at `(x, y)`, `(x + 1, y)`, `(x, y + 1)` and `(x + 1, y + 1)`, clamped to the
+    /// border.
+    #[inline(always)]
+    fn quad(&self, x: isize, y: isize) -> [u8; 4] {
+        quad_inside(&self.data, self.w, self.h, x, y).unwrap_or_else(|| {
+            [(0, 0), (1, 0), (0, 1), (1, 1)].map(|(dx, dy)| self.at(x + dx, y + dy))
+        })
     }
 
     /// Box-averaged downscale to `nw`×`nh` (each output pixel averages its source area).
@@ -72,18 +78,35 @@ impl Gray {
         let sx = self.w as f32 / nw as f32;
         let sy = self.h as f32 / nh as f32;
         if sx <= 1.0 && sy <= 1.0 {
-            // Upscale: bilinear.
-            for y in 0..nh {
-                for x in 0..nw {
-                    let v = self.bilinear((x as f32 + 0.5) * sx - 0.5, (y as f32 + 0.5) * sy - 0.5);
-                    if let Some(p) = out.data.get_mut(y * nw + x) {
-                        *p = v.round().clamp(0.0, 255.0) as u8;
-                    }
+            // Upscale: bilinear, as `bilinear` samples, with the taps of each column and row
+            // worked out once.
+            if self.w == 0 || self.h == 0 {
+                return out;
+            }
+            let cols: Vec<(usize, usize, f32)> = (0..nw)
+                .map(|x| taps((x as f32 + 0.5) * sx - 0.5, self.w))
+                .collect();
+            for (y, out_row) in out.data.chunks_exact_mut(nw).enumerate() {
+                let (y0, y1, fy) = taps((y as f32 + 0.5) * sy - 0.5, self.h);
+                let (Some(r0), Some(r1)) = (
+                    self.data.get(y0 * self.w..(y0 + 1) * self.w),
+                    self.data.get(y1 * self.w..(y1 + 1) * self.w),
+                ) else {
+                    continue;
+                };
+                for (p, &(x0, x1, fx)) in out_row.iter_mut().zip(&cols) {
+                    let px = |r: &[u8], i: usize| f32::from(r.get(i).copied().unwrap_or(0));
+                    let (a, b) = (px(r0, x0), px(r0, x1));
+                    let (c, d) = (px(r1, x0), px(r1, x1));
+                    let top = a + (b - a) * fx;
+                    let bot = c + (d - c) * fx;
+                    *p = (top + (bot - top) * fy).round().clamp(0.0, 255.0) as u8;
                 }
             }
             return out;
         }
-        // Horizontal pass into u32 row sums per output column, then vertical.
+        // Per output row: the source rows summed column by column (a loop the compiler
+        // vectorises), then each output column's run of those sums.
         let mut col_start = Vec::with_capacity(nw + 1);
         for x in 0..=nw {
             col_start.push(((x as f32 * sx).round() as usize).min(self.w));
@@ -92,9 +115,9 @@ impl Gray {
         for y in 0..=nh {
             row_start.push(((y as f32 * sy).round() as usize).min(self.h));
         }
-        let mut acc = vec![0u32; nw];
+        let mut sums = vec![0u32; self.w];
         for oy in 0..nh {
-            acc.iter_mut().for_each(|a| *a = 0);
+            sums.iter_mut().for_each(|a| *a = 0);
             let (y0, y1) = (
                 row_start.get(oy).copied().unwrap_or(0),
                 row_start.get(oy + 1).copied().unwrap_or(0),
@@ -102,19 +125,12 @@ impl Gray {
             let y1 = y1.max(y0 + 1).min(self.h);
             for y in y0..y1 {
                 let row = self.data.get(y * self.w..(y + 1) * self.w).unwrap_or(&[]);
-                for (ox, a) in acc.iter_mut().enumerate() {
-                    let x0 = col_start.get(ox).copied().unwrap_or(0);
-                    let x1 = col_start.get(ox + 1).copied().unwrap_or(0).max(x0 + 1);
-                    let s: u32 = row
-                        .get(x0..x1.min(self.w))
-                        .unwrap_or(&[])
-                        .iter()
-                        .map(|&v| u32::from(v))
-                        .sum();
-                    *a += s;
+                for (a, &v) in sums.iter_mut().zip(row) {
+                    *a += u32::from(v);
                 }
             }
-            for (ox, a) in acc.iter().enumerate() {
+            let out_row = out.data.get_mut(oy * nw..(oy + 1) * nw).unwrap_or(&mut []);
+            for (ox, p) in out_row.iter_mut().enumerate() {
                 let x0 = col_start.get(ox).copied().unwrap_or(0);
                 let x1 = col_start
                     .get(ox + 1)
@@ -122,10 +138,9 @@ impl Gray {
                     .unwrap_or(0)
                     .max(x0 + 1)
                     .min(self.w);
+                let a: u32 = sums.get(x0..x1).unwrap_or(&[]).iter().sum();
                 let n = ((x1.saturating_sub(x0)) * (y1.saturating_sub(y0))).max(1) as u32;
-                if let Some(p) = out.data.get_mut(oy * nw + ox) {
-                    *p = ((a + n / 2) / n).min(255) as u8;
-                }
+                *p = ((a + n / 2) / n).min(255) as u8;
             }
         }
         out
@@ -149,6 +164,40 @@ impl Gray {
         }
         out
     }
+}
+
+/// The samples at `(x, y)`, `(x + 1, y)`, `(x, y + 1)` and `(x + 1, y + 1)` of a `w`-wide
+/// row-major raster of height `h`, when all four lie inside.
+#[inline(always)]
+pub(crate) fn quad_inside<T: Copy>(
+    data: &[T],
+    w: usize,
+    h: usize,
+    x: isize,
+    y: isize,
+) -> Option<[T; 4]> {
+    if x < 0 || y < 0 || (x as usize) + 1 >= w || (y as usize) + 1 >= h {
+        return None;
+    }
+    let i = y as usize * w + x as usize;
+    match (data.get(i..i + 2), data.get(i + w..i + w + 2)) {
+        (Some(&[a, b]), Some(&[c, d])) => Some([a, b, c, d]),
+        _ => None,
+    }
+}
+
+/// The two samples that bilinear interpolation at `x` reads along an axis of `n > 0` samples
+/// (clamped to the border, as [`Gray::at`]) and the weight of the second.
+#[inline]
+fn taps(x: f32, n: usize) -> (usize, usize, f32) {
+    let x0 = x.floor();
+    let i = x0 as isize;
+    let last = n.saturating_sub(1) as isize;
+    (
+        i.clamp(0, last) as usize,
+        (i + 1).clamp(0, last) as usize,
+        x - x0,
+    )
 }
 
 /// Separable rectangular min (erosion) or max (dilation) filter of size `kw`×`kh` (odd); the
@@ -258,16 +307,20 @@ fn axis_filter<const MAX: bool>(src: &Gray, k: usize, horizontal: bool) -> Gray 
 mod tests {
     use super::*;
 
-    #[test]
-    fn min_max_filter_matches_naive() {
-        let mut s = 7u32;
-        let data: Vec<u8> = (0..37 * 23)
+    /// A `w`×`h` image of pseudo-random samples.
+    fn noise(w: usize, h: usize, mut seed: u32) -> Gray {
+        let data: Vec<u8> = (0..w * h)
             .map(|_| {
-                s = s.wrapping_mul(1_103_515_245).wrapping_add(12345);
-                (s >> 16) as u8
+                seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12345);
+                (seed >> 16) as u8
             })
             .collect();
-        let img = Gray::from_raw(37, 23, data).unwrap();
+        Gray::from_raw(w, h, data).unwrap()
+    }
+
+    #[test]
+    fn min_max_filter_matches_naive() {
+        let img = noise(37, 23, 7);
         for (kw, kh, max) in [
             (5, 3, true),
             (7, 1, false),
@@ -303,12 +356,36 @@ mod tests {
     }
 
     #[test]
+    fn bilinear_interpolates_and_clamps_at_the_border() {
+        let img = Gray::from_raw(3, 2, vec![0, 100, 200, 50, 150, 250]).unwrap();
+        assert_eq!(img.bilinear(0.5, 0.5), 75.0);
+        assert_eq!(img.bilinear(1.0, 0.0), 100.0);
+        assert_eq!(img.bilinear(2.5, 1.0), 250.0);
+        assert_eq!(img.bilinear(-3.0, -3.0), 0.0);
+        assert_eq!(img.bilinear(1.5, 5.0), 200.0);
+    }
+
+    #[test]
     fn rotate90_four_times_is_identity() {
         let img = Gray::from_raw(3, 2, vec![1, 2, 3, 4, 5, 6]).unwrap();
         let r = img.rotate90();
         assert_eq!((r.w, r.h), (2, 3));
         assert_eq!(r.data, vec![4, 1, 5, 2, 6, 3]);
         assert_eq!(r.rotate90().rotate90().rotate90(), img);
+    }
+
+    #[test]
+    fn upscale_samples_bilinearly() {
+        let img = noise(13, 7, 3);
+        let (nw, nh) = (25, 11);
+        let up = img.resize_area(nw, nh);
+        let (sx, sy) = (13.0 / nw as f32, 7.0 / nh as f32);
+        for y in 0..nh {
+            for x in 0..nw {
+                let v = img.bilinear((x as f32 + 0.5) * sx - 0.5, (y as f32 + 0.5) * sy - 0.5);
+                assert_eq!(up.data[y * nw + x], v.round().clamp(0.0, 255.0) as u8);
+            }
+        }
     }
 
     #[test]

@@ -7,7 +7,7 @@
 //! The same [`Strip`], [`segment`] and [`cell_input`] code is used by the training program
 //! (`examples/train.rs`), so the classifier sees exactly what it saw when it learned.
 
-use crate::gray::{Gray, rect_filter};
+use crate::gray::{Gray, quad_inside, rect_filter};
 
 /// The MRZ alphabet, in the classifier's output order.
 pub const ALPHABET: &[u8; 37] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ<";
@@ -89,7 +89,7 @@ impl Strip {
             h,
             data: vals
                 .iter()
-                .map(|v| v.round().clamp(0.0, 255.0) as u8)
+                .map(|&v| v.round().clamp(0.0, 255.0) as u8)
                 .collect(),
         };
         let k = ((0.55 * CAP) as usize) | 1;
@@ -111,7 +111,7 @@ impl Strip {
         Strip { w, h, ink }
     }
 
-    #[inline]
+    #[inline(always)]
     fn at(&self, x: isize, y: isize) -> f32 {
         if x < 0 || y < 0 || x >= self.w as isize || y >= self.h as isize {
             return 0.0;
@@ -122,17 +122,22 @@ impl Strip {
             .unwrap_or(0.0)
     }
 
+    /// The ink at `(x, y)`, `(x + 1, y)`, `(x, y + 1)` and `(x + 1, y + 1)` (outside = 0).
+    #[inline(always)]
+    fn quad(&self, x: isize, y: isize) -> [f32; 4] {
+        quad_inside(&self.ink, self.w, self.h, x, y).unwrap_or_else(|| {
+            [(0, 0), (1, 0), (0, 1), (1, 1)].map(|(dx, dy)| self.at(x + dx, y + dy))
+        })
+    }
+
     /// Bilinear ink at real coordinates (outside = 0).
-    #[inline]
+    #[inline(always)]
     pub fn bilinear(&self, x: f32, y: f32) -> f32 {
         let x0 = x.floor();
         let y0 = y.floor();
         let (fx, fy) = (x - x0, y - y0);
         let (xi, yi) = (x0 as isize, y0 as isize);
-        let a = self.at(xi, yi);
-        let b = self.at(xi + 1, yi);
-        let c = self.at(xi, yi + 1);
-        let d = self.at(xi + 1, yi + 1);
+        let [a, b, c, d] = self.quad(xi, yi);
         let top = a + (b - a) * fx;
         let bot = c + (d - c) * fx;
         top + (bot - top) * fy
