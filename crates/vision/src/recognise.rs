@@ -133,14 +133,17 @@ impl Strip {
     /// Bilinear ink at real coordinates (outside = 0).
     #[inline(always)]
     pub fn bilinear(&self, x: f32, y: f32) -> f32 {
-        let x0 = x.floor();
-        let y0 = y.floor();
-        let (fx, fy) = (x - x0, y - y0);
-        let (xi, yi) = (x0 as isize, y0 as isize);
-        let [a, b, c, d] = self.quad(xi, yi);
-        let top = a + (b - a) * fx;
-        let bot = c + (d - c) * fx;
-        top + (bot - top) * fy
+        let (xt, yt) = (Tap::at(x), Tap::at(y));
+        self.interpolate(xt, yt)
+    }
+
+    /// Bilinear ink between the pixels of two taps.
+    #[inline(always)]
+    fn interpolate(&self, x: Tap, y: Tap) -> f32 {
+        let [a, b, c, d] = self.quad(x.i, y.i);
+        let top = a + (b - a) * x.f;
+        let bot = c + (d - c) * x.f;
+        top + (bot - top) * y.f
     }
 
     /// The strip turned half a turn.
@@ -151,6 +154,25 @@ impl Strip {
             w: self.w,
             h: self.h,
             ink,
+        }
+    }
+}
+
+/// Where bilinear interpolation at a coordinate reads along one axis: the pixel before it and
+/// the weight of the one after.
+#[derive(Debug, Clone, Copy)]
+struct Tap {
+    i: isize,
+    f: f32,
+}
+
+impl Tap {
+    #[inline(always)]
+    fn at(x: f32) -> Tap {
+        let x0 = x.floor();
+        Tap {
+            i: x0 as isize,
+            f: x - x0,
         }
     }
 }
@@ -367,19 +389,21 @@ pub fn cell_input(strip: &Strip, seg: &Segmentation, i: isize, shift: (f32, f32)
     let wh = WIN_H * (seg.bottom - seg.top).max(1.0);
     let sx = ww / CELL_W as f32;
     let sy = wh / CELL_H as f32;
-    for y in 0..CELL_H {
-        for x in 0..CELL_W {
-            let px = cx - ww * 0.5 + (x as f32 + 0.5) * sx - 0.5;
-            let py = cy - wh * 0.5 + (y as f32 + 0.5) * sy - 0.5;
-            // 2×2 supersampling.
-            let v = 0.25
-                * (strip.bilinear(px - 0.25 * sx, py - 0.25 * sy)
-                    + strip.bilinear(px + 0.25 * sx, py - 0.25 * sy)
-                    + strip.bilinear(px - 0.25 * sx, py + 0.25 * sy)
-                    + strip.bilinear(px + 0.25 * sx, py + 0.25 * sy));
-            if let Some(o) = out.get_mut(y * CELL_W + x) {
-                *o = v;
-            }
+    // 2×2 supersampling: the two sample columns of every input column and the two sample rows
+    // of every input row.
+    let xs: [[Tap; 2]; CELL_W] = std::array::from_fn(|x| {
+        let px = cx - ww * 0.5 + (x as f32 + 0.5) * sx - 0.5;
+        [Tap::at(px - 0.25 * sx), Tap::at(px + 0.25 * sx)]
+    });
+    for (y, row) in out.chunks_exact_mut(CELL_W).take(CELL_H).enumerate() {
+        let py = cy - wh * 0.5 + (y as f32 + 0.5) * sy - 0.5;
+        let (y0, y1) = (Tap::at(py - 0.25 * sy), Tap::at(py + 0.25 * sy));
+        for (o, [x0, x1]) in row.iter_mut().zip(xs) {
+            *o = 0.25
+                * (strip.interpolate(x0, y0)
+                    + strip.interpolate(x1, y0)
+                    + strip.interpolate(x0, y1)
+                    + strip.interpolate(x1, y1));
         }
     }
 }
@@ -490,20 +514,45 @@ impl Mlp {
 
     /// Class probabilities for one input.
     pub fn probabilities(&self, input: &[f32]) -> Vec<f32> {
-        let mut cur: Vec<f32> = input.to_vec();
+        self.probabilities_batch(input, 1)
+    }
+
+    /// Class probabilities for `count` inputs laid end to end: `count` rows of
+    /// [`ALPHABET`]`.len()` probabilities, each exactly what [`Mlp::probabilities`] gives for its
+    /// input. Each layer runs over the inputs a few at a time, every weight row applied to all
+    /// of them while it is in cache.
+    pub fn probabilities_batch(&self, inputs: &[f32], count: usize) -> Vec<f32> {
+        /// Inputs that share one pass over a layer's weights.
+        const CHUNK: usize = 16;
+        let mut cur: Vec<f32> = inputs.to_vec();
+        let mut width = inputs.len() / count.max(1);
         let last = self.layers.len().saturating_sub(1);
         for (li, l) in self.layers.iter().enumerate() {
-            let mut next = l.b.clone();
-            for (o, n) in next.iter_mut().enumerate() {
-                let row = l.w.get(o * l.inputs..(o + 1) * l.inputs).unwrap_or(&[]);
-                *n += dot(row, &cur);
+            let mut next = vec![0f32; count * l.outputs];
+            for (ins, outs) in cur
+                .chunks(CHUNK * width.max(1))
+                .zip(next.chunks_mut(CHUNK * l.outputs))
+            {
+                for (o, (row, bias)) in l.w.chunks_exact(l.inputs).zip(&l.b).enumerate() {
+                    for (x, y) in ins
+                        .chunks_exact(width.max(1))
+                        .zip(outs.chunks_exact_mut(l.outputs))
+                    {
+                        if let Some(v) = y.get_mut(o) {
+                            *v = bias + dot(row, x);
+                        }
+                    }
+                }
             }
             if li != last {
                 next.iter_mut().for_each(|v| *v = v.max(0.0));
             }
             cur = next;
+            width = l.outputs;
         }
-        softmax(&mut cur);
+        for p in cur.chunks_exact_mut(width.max(1)) {
+            softmax(p);
+        }
         cur
     }
 }
@@ -561,16 +610,49 @@ impl CharGuess {
 /// Classifies cell `i` of a segmentation (`i` may lie one cell outside the line), averaged over a
 /// small horizontal jitter.
 pub fn classify_cell(strip: &Strip, seg: &Segmentation, i: isize, mlp: &Mlp) -> CharGuess {
-    let mut input = vec![0f32; CELL_W * CELL_H];
-    let mut probs = vec![0f32; ALPHABET.len()];
-    let p = seg.pitch_at(i);
-    let jit = [0.0, -0.08 * p, 0.08 * p];
-    for s in jit {
-        cell_input(strip, seg, i, (s, 0.0), &mut input);
-        for (p, q) in probs.iter_mut().zip(mlp.probabilities(&input)) {
-            *p += q / jit.len() as f32;
+    classify_cells(strip, seg, i..i + 1, mlp)
+        .pop()
+        .unwrap_or(CharGuess {
+            alternatives: Vec::new(),
+        })
+}
+
+/// [`classify_cell`] for each cell of `cells`, the classifier run on all of them together.
+pub fn classify_cells(
+    strip: &Strip,
+    seg: &Segmentation,
+    cells: std::ops::Range<isize>,
+    mlp: &Mlp,
+) -> Vec<CharGuess> {
+    const JITTER: [f32; 3] = [0.0, -0.08, 0.08];
+    let d = CELL_W * CELL_H;
+    let count = cells.len() * JITTER.len();
+    let mut inputs = vec![0f32; count * d];
+    let mut slots = inputs.chunks_exact_mut(d);
+    for i in cells.clone() {
+        let p = seg.pitch_at(i);
+        for j in JITTER {
+            if let Some(input) = slots.next() {
+                cell_input(strip, seg, i, (j * p, 0.0), input);
+            }
         }
     }
+    let all = mlp.probabilities_batch(&inputs, count);
+    all.chunks_exact(ALPHABET.len() * JITTER.len())
+        .map(|cell| {
+            let mut probs = vec![0f32; ALPHABET.len()];
+            for q in cell.chunks_exact(ALPHABET.len()) {
+                for (p, q) in probs.iter_mut().zip(q) {
+                    *p += q / JITTER.len() as f32;
+                }
+            }
+            best_of(&probs)
+        })
+        .collect()
+}
+
+/// The four most probable characters (those above 1e-4), best first.
+fn best_of(probs: &[f32]) -> CharGuess {
     let mut idx: Vec<usize> = (0..probs.len()).collect();
     idx.sort_by(|a, b| {
         probs
@@ -596,8 +678,40 @@ pub fn read_line(
     mlp: &Mlp,
 ) -> Option<(Vec<CharGuess>, Segmentation)> {
     let seg = segment(strip, n, hint)?;
-    let out = (0..n as isize)
-        .map(|i| classify_cell(strip, &seg, i, mlp))
-        .collect();
+    let out = classify_cells(strip, &seg, 0..n as isize, mlp);
     Some((out, seg))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)] // a panic is a failed test
+
+    use super::*;
+
+    #[test]
+    fn a_batch_gives_each_input_its_own_probabilities() {
+        let mlp = Mlp::from_bytes(include_bytes!("../weights/mrz-ocrb-mlp.bin")).unwrap();
+        let d = CELL_W * CELL_H;
+        // More inputs than one pass over the weights takes, and a partial last pass.
+        let count = 37;
+        let mut s = 5u32;
+        let inputs: Vec<f32> = (0..count * d)
+            .map(|_| {
+                s = s.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                (s >> 8) as f32 / 16_777_216.0
+            })
+            .collect();
+        let batch = mlp.probabilities_batch(&inputs, count);
+        assert_eq!(batch.len(), count * ALPHABET.len());
+        for (k, input) in inputs.chunks_exact(d).enumerate() {
+            let one = mlp.probabilities(input);
+            assert_eq!(
+                &batch[k * ALPHABET.len()..(k + 1) * ALPHABET.len()],
+                &one[..]
+            );
+            assert!((one.iter().sum::<f32>() - 1.0).abs() < 1e-4);
+        }
+        // Nothing in, nothing out.
+        assert!(mlp.probabilities_batch(&[], 0).is_empty());
+    }
 }
