@@ -58,8 +58,8 @@ fn main() {
         let (t_loc, _) = fastest(runs, || {
             let frames = locate::frames(&gray, 1000);
             let mut n = 0;
-            for (i, f) in frames.iter().enumerate() {
-                n += locate::bands(&locate::text_lines(&f.img), i).len();
+            for (i, lines) in locate::frame_lines(&frames).iter().enumerate() {
+                n += locate::bands(lines, i).len();
             }
             n
         });

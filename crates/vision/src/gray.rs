@@ -148,22 +148,27 @@ impl Gray {
 
     /// The image turned a quarter turn clockwise.
     pub fn rotate90(&self) -> Gray {
-        let (w, h) = (self.h, self.w);
-        let mut out = Gray::new(w, h, 0);
-        for y in 0..h {
-            for x in 0..w {
-                // out(x, y) = in(y, H-1-x) with H = self.h = w
-                let sx = y;
-                let sy = self.h - 1 - x;
-                if let (Some(p), Some(v)) =
-                    (out.data.get_mut(y * w + x), self.data.get(sy * self.w + sx))
-                {
-                    *p = *v;
-                }
+        Gray {
+            w: self.h,
+            h: self.w,
+            data: rotate90(&self.data, self.w, self.h),
+        }
+    }
+}
+
+/// A `w`×`h` row-major raster turned a quarter turn clockwise (it is then `h` wide and `w`
+/// high).
+pub fn rotate90<T: Copy + Default>(src: &[T], w: usize, h: usize) -> Vec<T> {
+    let mut out = vec![T::default(); w * h];
+    // out(x, y) = src(y, h - 1 - x), out being h wide.
+    for (y, row) in out.chunks_exact_mut(h.max(1)).enumerate() {
+        for (x, p) in row.iter_mut().enumerate() {
+            if let Some(v) = src.get((h - 1 - x) * w + y) {
+                *p = *v;
             }
         }
-        out
     }
+    out
 }
 
 /// The samples at `(x, y)`, `(x + 1, y)`, `(x, y + 1)` and `(x + 1, y + 1)` of a `w`-wide

@@ -6,7 +6,7 @@
 //! turn, so that vertical MRZ lines become horizontal. [`Frame::to_full`] maps frame
 //! coordinates back to the full-resolution image.
 
-use crate::gray::{Gray, rect_filter};
+use crate::gray::{Gray, rect_filter, rotate90};
 
 /// A working raster and how it maps to the full-resolution image.
 #[derive(Debug, Clone)]
@@ -241,11 +241,34 @@ fn find(parent: &mut [usize], mut i: usize) -> usize {
 /// Text lines of a frame: components chained left to right by vertical overlap, similar
 /// height and a gap of at most about one character height.
 pub fn text_lines(img: &Gray) -> Vec<TextLine> {
-    let mask = text_mask(img);
-    let max_h = (img.h.min(img.w) / 6).max(8) as i32;
-    let mut comps: Vec<Comp> = components(&mask, img.w, img.h)
+    text_lines_in_mask(&text_mask(img), img.w, img.h)
+}
+
+/// The text lines of every frame of [`frames`]. The text mask is computed once: the mask of a
+/// quarter-turned frame is the quarter-turned mask (square kernels, one histogram).
+pub fn frame_lines(frames: &[Frame]) -> Vec<Vec<TextLine>> {
+    let upright = frames
+        .iter()
+        .find(|f| !f.turned)
+        .map(|f| (f, text_mask(&f.img)));
+    frames
+        .iter()
+        .map(|f| match &upright {
+            Some((u, mask)) if std::ptr::eq(f, *u) => text_lines_in_mask(mask, u.img.w, u.img.h),
+            Some((u, mask)) if f.turned && f.img.w == u.img.h && f.img.h == u.img.w => {
+                text_lines_in_mask(&rotate90(mask, u.img.w, u.img.h), f.img.w, f.img.h)
+            }
+            _ => text_lines(&f.img),
+        })
+        .collect()
+}
+
+/// [`text_lines`] of a `w`×`h` frame whose text mask is given.
+pub fn text_lines_in_mask(mask: &[bool], w: usize, h: usize) -> Vec<TextLine> {
+    let max_h = (h.min(w) / 6).max(8) as i32;
+    let mut comps: Vec<Comp> = components(mask, w, h)
         .into_iter()
-        .filter(|c| c.h() >= 4 && c.h() <= max_h && c.n >= 6 && c.w() <= img.w as i32 / 2)
+        .filter(|c| c.h() >= 4 && c.h() <= max_h && c.n >= 6 && c.w() <= w as i32 / 2)
         .collect();
     comps.sort_by_key(|c| c.x0);
     let n = comps.len();
@@ -584,6 +607,40 @@ mod tests {
         // The band of two whole lines scores higher.
         let whole = bands(&[line(100.0, -440.0, 440.0), line(140.0, -440.0, 440.0)], 0);
         assert!(whole.iter().map(|b| b.score).fold(f32::MIN, f32::max) > band.score);
+    }
+
+    #[test]
+    fn lines_of_the_turned_frame_come_from_the_turned_mask() {
+        // Two rows of character-like strokes (thinner than the black-hat kernel), and a column
+        // of them (a line of the turned frame).
+        let (w, h) = (420, 300);
+        let mut img = Gray::new(w, h, 200);
+        let mut block = |x0: usize, y0: usize, bw: usize, bh: usize| {
+            for y in y0..y0 + bh {
+                for x in x0..x0 + bw {
+                    img.data[y * w + x] = 40;
+                }
+            }
+        };
+        for i in 0..30 {
+            block(40 + 11 * i, 200, 3, 11);
+            block(40 + 11 * i, 222, 3, 11);
+        }
+        for i in 0..16 {
+            block(20, 10 + 11 * i, 11, 3);
+        }
+        let frames = frames(&img, 1000);
+        let shared = frame_lines(&frames);
+        assert_eq!(shared.len(), 2);
+        let key = |l: &TextLine| (l.cy.to_bits(), l.cx.to_bits());
+        for (f, lines) in frames.iter().zip(&shared) {
+            let mut own = text_lines(&f.img);
+            let mut got = lines.clone();
+            own.sort_by_key(key);
+            got.sort_by_key(key);
+            assert!(!got.is_empty());
+            assert_eq!(got, own);
+        }
     }
 
     #[test]

@@ -113,9 +113,8 @@ struct Hypothesis {
 pub fn read_mrz_gray(full: &Gray, models: &Models, today: Date) -> MrzReading {
     let frames = locate::frames(full, WORK_LONG);
     let mut bands: Vec<Band> = Vec::new();
-    for (i, f) in frames.iter().enumerate() {
-        let lines = locate::text_lines(&f.img);
-        bands.extend(locate::bands(&lines, i));
+    for (i, lines) in locate::frame_lines(&frames).iter().enumerate() {
+        bands.extend(locate::bands(lines, i));
     }
     bands.sort_by(|a, b| b.score.total_cmp(&a.score));
     bands.truncate(MAX_BANDS);
