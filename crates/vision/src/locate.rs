@@ -317,7 +317,10 @@ pub fn text_lines_in_mask(mask: &[bool], w: usize, h: usize) -> Vec<TextLine> {
             }
         }
     }
-    let mut groups: std::collections::HashMap<usize, Vec<Comp>> = std::collections::HashMap::new();
+    // Ordered by root so the lines (and the order equal-scoring bands are tried in) are the same
+    // on every run: a HashMap's random order made readings of ties vary between runs.
+    let mut groups: std::collections::BTreeMap<usize, Vec<Comp>> =
+        std::collections::BTreeMap::new();
     for i in 0..n {
         let r = find(&mut parent, i);
         if let Some(c) = comps.get(i) {
