@@ -79,14 +79,6 @@ fn spec(seed: u64, format: DocFormat) -> SpecimenSpec {
     SpecimenSpec::random_valid_on(format, kit_today(), &mut ChaCha8Rng::seed_from_u64(seed))
 }
 
-const FORMATS: [DocFormat; 5] = [
-    DocFormat::Td1,
-    DocFormat::Td2,
-    DocFormat::Td3,
-    DocFormat::Mrva,
-    DocFormat::Mrvb,
-];
-
 fn policy_with_visas() -> Policy {
     let mut p = Policy::default();
     p.accepted_document_types
@@ -106,7 +98,7 @@ fn five_hundred() -> &'static [(SpecimenSpec, GroundTruth)] {
     RENDERS.get_or_init(|| {
         (0..500u64)
             .map(|seed| {
-                let spec = spec(1000 + seed, FORMATS[(seed % 5) as usize]);
+                let spec = spec(1000 + seed, DocFormat::ICAO[(seed % 5) as usize]);
                 let truth = render(&spec, &RenderOptions { dpi: 150.0 }).unwrap().truth;
                 (spec, truth)
             })
@@ -414,7 +406,7 @@ fn printed_fields_survive_ocr_like_noise() {
 #[test]
 fn clean_specimens_are_approved() {
     for seed in 0..25u64 {
-        let spec = spec(seed, FORMATS[(seed % 5) as usize]);
+        let spec = spec(seed, DocFormat::ICAO[(seed % 5) as usize]);
         let a = assess(&input_of(&spec), &policy_with_visas(), today());
         assert_eq!(
             a.results.status,
@@ -537,7 +529,7 @@ fn dump_specimen() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(1000);
-    let spec = spec(seed, FORMATS[((seed - 1000) % 5) as usize]);
+    let spec = spec(seed, DocFormat::ICAO[((seed - 1000) % 5) as usize]);
     let s = render(&spec, &RenderOptions { dpi: 150.0 }).unwrap();
     for l in lines_of(&s.truth.front) {
         println!("{:?} {:?}", l.bbox, l.text);

@@ -4,6 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a panic is a failed test
 
+use idverify_check::ImagePolicy;
 use idverify_mrz::Date;
 use idverify_testkit::rand::SeedableRng;
 use idverify_testkit::{
@@ -13,21 +14,11 @@ use idverify_testkit::{
 use idverify_vision::quality::{Quality, measure};
 use idverify_vision::{Gray, Models, MrzRegion, read_mrz};
 
-/// The thresholds proposed for `ImagePolicy` (crates/check/src/policy.rs). The sizes are the
-/// smallest the reader was measured to read in the development set (250×159), less a margin;
-/// a 200-pixel-wide photo falls below.
-const MIN_LONG_SIDE: u32 = 240;
-const MIN_SHORT_SIDE: u32 = 150;
-const MIN_SHARPNESS: f64 = 300.0;
-const MAX_GLARE_OVER_MRZ: f64 = 0.15;
-
-const FORMATS: [DocFormat; 5] = [
-    DocFormat::Td1,
-    DocFormat::Td2,
-    DocFormat::Td3,
-    DocFormat::Mrva,
-    DocFormat::Mrvb,
-];
+/// The usability check's default thresholds (crates/check/src/policy.rs), calibrated on these
+/// measures: the tests hold the measures and the defaults together.
+fn policy() -> ImagePolicy {
+    ImagePolicy::default()
+}
 
 fn specimen(format: DocFormat, seed: u64) -> Specimen {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
@@ -49,20 +40,29 @@ fn degraded(s: &Specimen, d: &Degradation, seed: u64) -> image::RgbImage {
 
 #[test]
 fn clean_renders_pass_every_threshold() {
-    for (i, f) in FORMATS.into_iter().enumerate() {
+    for (i, f) in DocFormat::ICAO.into_iter().enumerate() {
         let s = specimen(f, 100 + i as u64);
         let (found, q) = read_and_measure(s.mrz_side().clone());
         assert!(found, "{f:?}: MRZ not read");
-        assert!(q.width.max(q.height) >= MIN_LONG_SIDE, "{f:?}: {q:?}");
-        assert!(q.width.min(q.height) >= MIN_SHORT_SIDE, "{f:?}: {q:?}");
-        assert!(q.sharpness >= MIN_SHARPNESS, "{f:?}: {q:?}");
-        assert!(q.glare_over_mrz <= MAX_GLARE_OVER_MRZ, "{f:?}: {q:?}");
+        assert!(
+            q.width.max(q.height) >= policy().min_long_side,
+            "{f:?}: {q:?}"
+        );
+        assert!(
+            q.width.min(q.height) >= policy().min_short_side,
+            "{f:?}: {q:?}"
+        );
+        assert!(q.sharpness >= policy().min_sharpness, "{f:?}: {q:?}");
+        assert!(
+            q.glare_over_mrz <= policy().max_glare_over_mrz,
+            "{f:?}: {q:?}"
+        );
     }
 }
 
 #[test]
 fn strong_blur_fails_sharpness() {
-    for (i, f) in FORMATS.into_iter().enumerate() {
+    for (i, f) in DocFormat::ICAO.into_iter().enumerate() {
         let s = specimen(f, 200 + i as u64);
         let (_, sharp) = read_and_measure(s.mrz_side().clone());
         let d = Degradation {
@@ -70,7 +70,10 @@ fn strong_blur_fails_sharpness() {
             ..Degradation::default()
         };
         let (_, blurred) = read_and_measure(degraded(&s, &d, 1));
-        assert!(blurred.sharpness < MIN_SHARPNESS, "{f:?}: {blurred:?}");
+        assert!(
+            blurred.sharpness < policy().min_sharpness,
+            "{f:?}: {blurred:?}"
+        );
         assert!(
             blurred.sharpness < sharp.sharpness / 10.0,
             "{f:?}: {blurred:?} vs {sharp:?}"
@@ -87,7 +90,7 @@ fn mild_blur_passes_sharpness() {
     };
     let (found, q) = read_and_measure(degraded(&s, &d, 2));
     assert!(found);
-    assert!(q.sharpness >= MIN_SHARPNESS, "{q:?}");
+    assert!(q.sharpness >= policy().min_sharpness, "{q:?}");
 }
 
 #[test]
@@ -100,7 +103,7 @@ fn tiny_image_fails_size() {
     };
     let (_, q) = read_and_measure(degraded(&s, &d, 3));
     assert_eq!(q.width, 200, "{q:?}");
-    assert!(q.width.max(q.height) < MIN_LONG_SIDE, "{q:?}");
+    assert!(q.width.max(q.height) < policy().min_long_side, "{q:?}");
 }
 
 #[test]
@@ -153,10 +156,13 @@ fn glare_spot_over_the_mrz_fails_glare() {
         };
         let (found, q) = read_and_measure(degraded(&s, &d, 4));
         assert!(found, "{f:?}: the washed-out MRZ is still located and read");
-        assert!(q.glare_over_mrz > MAX_GLARE_OVER_MRZ, "{f:?}: {q:?}");
+        assert!(
+            q.glare_over_mrz > policy().max_glare_over_mrz,
+            "{f:?}: {q:?}"
+        );
         let (_, clean) = read_and_measure(s.mrz_side().clone());
         assert!(
-            clean.glare_over_mrz <= MAX_GLARE_OVER_MRZ,
+            clean.glare_over_mrz <= policy().max_glare_over_mrz,
             "{f:?}: {clean:?}"
         );
     }
