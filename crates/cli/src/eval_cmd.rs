@@ -2,14 +2,6 @@
 //! MRZs were found, read exactly and with every key field right, the detections on images
 //! without an MRZ, and the median and 95th-percentile time per image (decoding included).
 
-/// (Also built by crates/vision/examples/eval.rs, hence its own copy.) `println!` that ignores a closed stdout (a pipe into `head`) instead of panicking.
-macro_rules! outln {
-    ($($t:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stdout().lock(), $($t)*);
-    }};
-}
-
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;

@@ -4,13 +4,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-/// `println!` that ignores a closed stdout (a pipe into `head`) instead of panicking.
-macro_rules! outln {
-    ($($t:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stdout().lock(), $($t)*);
-    }};
-}
+#[macro_use]
+mod out;
 
 mod apps_cmd;
 mod clock;

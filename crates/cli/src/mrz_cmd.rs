@@ -1,6 +1,6 @@
 //! `idverify mrz`: MRZ text in, CONTRACT §5 JSON out. Reports the text as given (no correction).
 
-use std::io::{BufRead, Write};
+use std::io::BufRead;
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -33,9 +33,7 @@ pub fn run(args: MrzArgs) -> ExitCode {
     match idverify_mrz::parse(&lines, crate::clock::today_utc()) {
         Ok(mrz) => match serde_json::to_string(&mrz.to_contract()) {
             Ok(json) => {
-                let mut out = std::io::stdout().lock();
-                // A closed stdout (a pipe into `head`) is not worth a panic or an error message.
-                let _ = writeln!(out, "{json}");
+                outln!("{json}");
                 ExitCode::SUCCESS
             }
             Err(e) => {

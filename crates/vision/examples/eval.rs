@@ -6,6 +6,9 @@
     clippy::panic
 )]
 
+#[macro_use]
+#[path = "../../cli/src/out.rs"]
+mod out;
 #[path = "../../cli/src/clock.rs"]
 mod clock;
 #[path = "../../cli/src/eval_cmd.rs"]
