@@ -151,9 +151,14 @@ fn as_issued(printed: &PrintedDate, mrz: &Mrz) -> PrintedDate {
     }
 }
 
-/// Whether the printed date is the MRZ's, read as written or the issuing state's way.
-fn same_date(printed: &PrintedDate, mrz: &Mrz, date: idverify_mrz::Date) -> bool {
-    printed.matches(date) || as_issued(printed, mrz).matches(date)
+/// The reading of a printed date to compare with the MRZ's `date`: as written when that agrees,
+/// else as the issuing state writes dates (which then agrees or shows the conflict).
+fn date_reading(printed: &PrintedDate, mrz: &Mrz, date: idverify_mrz::Date) -> PrintedDate {
+    if printed.matches(date) {
+        *printed
+    } else {
+        as_issued(printed, mrz)
+    }
 }
 
 fn date_text(printed: &PrintedDate, like: idverify_mrz::Date) -> String {
@@ -257,23 +262,22 @@ pub fn compare(mrz: &Mrz, printed: &PrintedFields) -> Vec<Comparison> {
             equal,
         );
     }
-    if let (Some(p), Some(m)) = (&printed.birth_date, mrz.birth_date.date) {
-        let p = if p.matches(m) { *p } else { as_issued(p, mrz) };
-        push(
+    for (field, printed_date, mrz_date) in [
+        (
             CompareField::BirthDate,
-            m.to_string(),
-            date_text(&p, m),
-            same_date(&p, mrz, m),
-        );
-    }
-    if let (Some(p), Some(m)) = (&printed.expiry_date, mrz.expiry_date.date) {
-        let p = if p.matches(m) { *p } else { as_issued(p, mrz) };
-        push(
+            printed.birth_date,
+            mrz.birth_date.date,
+        ),
+        (
             CompareField::ExpiryDate,
-            m.to_string(),
-            date_text(&p, m),
-            same_date(&p, mrz, m),
-        );
+            printed.expiry_date,
+            mrz.expiry_date.date,
+        ),
+    ] {
+        if let (Some(p), Some(m)) = (printed_date, mrz_date) {
+            let p = date_reading(&p, mrz, m);
+            push(field, m.to_string(), date_text(&p, m), p.matches(m));
+        }
     }
     if let (Some(p), Some(m)) = (printed.sex, mrz.sex) {
         push(
@@ -349,7 +353,13 @@ pub fn row(c: &Comparison, status: Decision) -> DataCheckRow {
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
-    use super::{comparable_name, same_date, same_number};
+    use super::{comparable_name, date_reading, same_number};
+    use crate::printed_date::PrintedDate;
+
+    /// Whether the printed date agrees with the MRZ's, read as the comparison reads it.
+    fn same_date(printed: &PrintedDate, mrz: &idverify_mrz::Mrz, date: idverify_mrz::Date) -> bool {
+        date_reading(printed, mrz, date).matches(date)
+    }
 
     #[test]
     fn what_is_no_name_is_not_compared() {
