@@ -730,6 +730,9 @@ fn is_numbering(word: &str) -> bool {
 /// Finds the label(s) at the start of a line. Bilingual labels (`Surname / Nom`) are consumed
 /// together; the field is the first one's; labels of other fields further on are kept aside.
 fn find_label(line: &str) -> Option<LabelHit> {
+    if let Some(hit) = french_place_label(line) {
+        return Some(hit);
+    }
     let folded: Vec<char> = line.chars().map(fold_char).collect();
     let words = spanned_words(&folded);
     let mut k = 0;
@@ -838,6 +841,30 @@ fn find_label(line: &str) -> Option<LabelHit> {
         others,
         value_start,
         after_slash: slash_before || slash_word_first,
+    })
+}
+
+/// The French card's place-of-birth label, a lone `à` (`Né(e) le 02.05.2003 à Nîmes`, the `à`
+/// printed on a line of its own or before the place). Only the accented letter counts: a bare
+/// `a` or `A` starts too many values.
+fn french_place_label(line: &str) -> Option<LabelHit> {
+    let chars: Vec<char> = line.chars().collect();
+    let start = chars.iter().position(|c| !c.is_whitespace())?;
+    if !matches!(chars.get(start), Some('à' | 'À')) {
+        return None;
+    }
+    if chars
+        .get(start + 1)
+        .is_some_and(|c| !c.is_whitespace() && *c != ':')
+    {
+        return None;
+    }
+    Some(LabelHit {
+        field: PrintedField::PlaceOfBirth,
+        span: (start, start + 1),
+        others: Vec::new(),
+        value_start: start + 1,
+        after_slash: false,
     })
 }
 
@@ -1186,10 +1213,79 @@ pub fn extract_printed(lines: &[TextLine]) -> PrintedFields {
         }
     }
     garbled_date_lines(lines, &labels, &mut out);
+    if out.place_of_birth.is_none() {
+        french_place_of_birth(lines, &labels, &mut out);
+    }
     if passport.document_number.is_some() {
         out.document_number = passport.document_number;
     }
     out
+}
+
+/// The French card prints `Né(e) le 14.04.1996` and under it (or after it) `à Utopia City`; its
+/// `à` is often too small to be found. So, with a `Né(e) le` label and no place read: text
+/// after an `à` on the birth date's line, else the unlabelled line right under the birth date,
+/// left-aligned with it, that is not a date.
+fn french_place_of_birth(lines: &[TextLine], labels: &[Option<LabelHit>], out: &mut PrintedFields) {
+    let is_unlabelled = |j: usize| labels.get(j).is_some_and(Option::is_none);
+    for (i, hit) in labels.iter().enumerate() {
+        let (Some(hit), Some(line)) = (hit, lines.get(i)) else {
+            continue;
+        };
+        let label: String = line
+            .text
+            .chars()
+            .skip(hit.span.0)
+            .take(hit.span.1.saturating_sub(hit.span.0))
+            .map(fold_char)
+            .filter(char::is_ascii_alphabetic)
+            .collect();
+        if hit.field != PrintedField::BirthDate || !label.starts_with("NE") {
+            continue;
+        }
+        // The date's line: the label's own, or the value line beside or under it.
+        let mut date_lines = vec![i];
+        date_lines.extend(candidates(lines, labels, i, line));
+        let Some(&d) = date_lines.iter().find(|&&j| {
+            lines.get(j).is_some_and(|l| {
+                let text = if j == i {
+                    rest_of(&l.text, hit.value_start)
+                } else {
+                    l.text.clone()
+                };
+                parse_date(&text).is_some()
+            })
+        }) else {
+            continue;
+        };
+        let Some(date_line) = lines.get(d) else {
+            continue;
+        };
+        if let Some((_, after)) = date_line.text.split_once(" à ")
+            && read_value(PrintedField::PlaceOfBirth, after, out)
+        {
+            return;
+        }
+        if !date_line.has_box() {
+            return;
+        }
+        let h = date_line.h();
+        let below = lines.iter().enumerate().filter(|&(j, c)| {
+            let gap = c.y() - (date_line.y() + date_line.h());
+            j != d
+                && is_unlabelled(j)
+                && c.has_box()
+                && c.y() >= date_line.y() + 0.5 * h
+                && gap <= 2.2 * h.max(c.h())
+                && (c.x() - date_line.x()).abs() <= 1.5 * h.max(c.h())
+                && parse_date(&c.text).is_none()
+                && !label_between(lines, labels, d, date_line, c)
+        });
+        if let Some((_, c)) = below.min_by(|a, b| a.1.y().total_cmp(&b.1.y())) {
+            let _ = read_value(PrintedField::PlaceOfBirth, &c.text, out);
+        }
+        return;
+    }
 }
 
 /// Fewest edits that turn `pattern` into some substring of `text` (free start and end in
@@ -1400,6 +1496,54 @@ mod tests {
         assert_eq!(p.given_names.as_deref(), Some("Åsa Märta"));
         assert_eq!(p.birth_date, date(6, 12, 1975));
         assert_eq!(p.sex, Some(Sex::Female));
+    }
+
+    #[test]
+    fn the_french_card_place_of_birth_after_a_lone_a_grave_or_under_the_birth_date() {
+        // As the pre-2021 card prints it: `à` under `Né(e) le`, the place under it.
+        let lines = [
+            line("Sexe", 24.0, 186.0, 22.0, 9.0),
+            line("Né(e) le", 144.0, 186.0, 40.0, 9.0),
+            line("F", 24.0, 200.0, 10.0, 16.0),
+            line("02.05.2003", 144.0, 200.0, 96.0, 16.0),
+            line("à", 24.0, 222.0, 6.0, 9.0),
+            line("Nîmes", 24.0, 236.0, 52.0, 16.0),
+        ];
+        let p = extract_printed(&lines);
+        assert_eq!(p.place_of_birth.as_deref(), Some("Nîmes"));
+        assert_eq!(p.birth_date, date(2, 5, 2003));
+        // On one line with its value too; a value that merely starts with `a` is no label.
+        let one = [line("à Saint-Étienne", 24.0, 222.0, 150.0, 16.0)];
+        assert_eq!(
+            extract_printed(&one).place_of_birth.as_deref(),
+            Some("Saint-Étienne")
+        );
+        assert!(find_label("Anna").is_none());
+        assert!(find_label("àb").is_none());
+        // Labels in a column on the left, the tiny `À` not found by the detector.
+        let column = [
+            line("NÉ(E) LE", 196.0, 200.0, 50.0, 9.0),
+            line("14.04.1996", 362.0, 196.0, 100.0, 18.0),
+            line("Utopia City", 362.0, 226.0, 96.0, 18.0),
+            line("CARTE VALABLE JUSQU'AU", 196.0, 262.0, 120.0, 9.0),
+            line("21.02.2029", 362.0, 258.0, 100.0, 18.0),
+        ];
+        let p = extract_printed(&column);
+        assert_eq!(p.place_of_birth.as_deref(), Some("Utopia City"));
+        assert_eq!(p.birth_date, date(14, 4, 1996));
+        // The place after the date on one line.
+        let one = [line("Né(e) le 14.04.1996 à Lyon", 24.0, 200.0, 220.0, 16.0)];
+        assert_eq!(
+            extract_printed(&one).place_of_birth.as_deref(),
+            Some("Lyon")
+        );
+        // No `Né(e) le`: an unlabelled line under a birth date is nobody's place.
+        let other = [
+            line("Date of birth", 196.0, 200.0, 50.0, 9.0),
+            line("14.04.1996", 362.0, 196.0, 100.0, 18.0),
+            line("Utopia City", 362.0, 226.0, 96.0, 18.0),
+        ];
+        assert_eq!(extract_printed(&other).place_of_birth, None);
     }
 
     #[test]

@@ -89,7 +89,12 @@ fn main() -> Result<()> {
     // How varied the generated documents are.
     let mut variety: BTreeMap<String, usize> = BTreeMap::new();
     let mut times = Vec::new();
-    for k in 0..count {
+    // `EVAL_FIRST=K` starts at the K-th document (to look again at one of a run's misses).
+    let first: u64 = std::env::var("EVAL_FIRST")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    for k in first..count {
         let mut rng = ChaCha8Rng::seed_from_u64(seed + k);
         // Every format in turn, the French card included.
         let format = DocFormat::ALL

@@ -1,10 +1,9 @@
 //! Printed-zone OCR: finds the lines of text on a document image and reads them, keeping case
 //! and diacritics, for the check's printed-zone extraction ([`idverify_check::extract_printed`]).
 //!
-//! The models are PaddleOCR's PP-OCRv5 text detector (DB) and two CTC recognisers, run in pure
-//! Rust with `rten`: PP-OCRv4's, which keeps the spacing and punctuation of Latin print, and
-//! PP-OCRv5's, whose dictionary has most Latin diacritics and which is read for them
-//! ([`Models::with_diacritics_reader`]). The library never touches the file system: the caller
+//! The models are PaddleOCR's PP-OCRv5 text detector (DB) and PP-OCRv6 small CTC recogniser,
+//! whose dictionary has the Latin diacritics of European names, run in pure Rust with `rten`.
+//! The library never touches the file system: the caller
 //! passes the model bytes; `scripts/setup-ocr-models` installs them under `models/` at the
 //! repository root ([`MODEL_FILES`] names them). Origin, versions and licence:
 //! `docs/ocr-models.md`.
@@ -16,10 +15,9 @@
 //! let text = |p: &str| std::fs::read_to_string(dir.join(p));
 //! let models = idverify_textocr::Models::from_bytes(
 //!     read("ppocrv5/det.onnx")?,
-//!     read("ppocrv4/rec.onnx")?,
-//!     &text("ppocrv4/dict.txt")?,
-//! )?
-//! .with_diacritics_reader(read("ppocrv5/rec.onnx")?, &text("ppocrv5/ppocrv5_dict.txt")?)?;
+//!     read("ppocrv6/rec.onnx")?,
+//!     &text("ppocrv6/dict.txt")?,
+//! )?;
 //! let image = image::RgbImage::new(640, 400);
 //! let lines = models.read(&image, &idverify_textocr::ReadOptions::default())?;
 //! let printed = idverify_check::extract_printed(&idverify_textocr::to_text_lines(&lines));
@@ -36,15 +34,9 @@ use image::RgbImage;
 
 pub use det::DetBox;
 
-/// The files `scripts/setup-ocr-models` installs under `models/`: detector, main recogniser
-/// and its dictionary, diacritics recogniser and its dictionary.
-pub const MODEL_FILES: [&str; 5] = [
-    "ppocrv5/det.onnx",
-    "ppocrv4/rec.onnx",
-    "ppocrv4/dict.txt",
-    "ppocrv5/rec.onnx",
-    "ppocrv5/ppocrv5_dict.txt",
-];
+/// The files `scripts/setup-ocr-models` installs under `models/`: detector, recogniser and
+/// its dictionary.
+pub const MODEL_FILES: [&str; 3] = ["ppocrv5/det.onnx", "ppocrv6/rec.onnx", "ppocrv6/dict.txt"];
 
 /// What can go wrong while loading the models or reading an image.
 #[derive(Debug, thiserror::Error)]
@@ -181,8 +173,6 @@ impl Recogniser {
 pub struct Models {
     det: rten::Model,
     rec: Recogniser,
-    /// A second recogniser, read for its diacritics: see [`Models::with_diacritics_reader`].
-    diacritics: Option<Recogniser>,
 }
 
 /// The largest image side accepted, in pixels (decoded images are bounded earlier by intake).
@@ -203,13 +193,12 @@ impl Models {
         Ok(Self {
             det,
             rec: Recogniser::new(rec, dict)?,
-            diacritics: None,
         })
     }
 
     /// The standard set: [`MODEL_FILES`] fetched through `read` (given a path relative to the
     /// models folder, `models/` at the repository root once `scripts/setup-ocr-models` ran),
-    /// PP-OCRv4 as the main recogniser and PP-OCRv5 for diacritics. The library does no IO of
+    /// the PP-OCRv5 detector and the PP-OCRv6 recogniser. The library does no IO of
     /// its own: `read` is the caller's, e.g. `|p| std::fs::read(dir.join(p))`.
     ///
     /// # Errors
@@ -227,28 +216,11 @@ impl Models {
         let text = |bytes: Vec<u8>, path: &'static str| {
             String::from_utf8(bytes).map_err(|_| Error::Dictionary(format!("{path} is not UTF-8")))
         };
-        let [det, rec, dict, rec5, dict5] = MODEL_FILES;
+        let [det, rec, dict] = MODEL_FILES;
         let det_bytes = get(det)?;
         let rec_bytes = get(rec)?;
         let dict_text = text(get(dict)?, dict)?;
-        let rec5_bytes = get(rec5)?;
-        let dict5_text = text(get(dict5)?, dict5)?;
-        Self::from_bytes(det_bytes, rec_bytes, &dict_text)?
-            .with_diacritics_reader(rec5_bytes, &dict5_text)
-    }
-
-    /// Adds a second recogniser read for its diacritics: each line with two letters or more and
-    /// no `/` (values rather than bilingual labels) is read again by it, and each word of the first reading whose letters and digits (case and
-    /// diacritics folded) occur exactly once in the second reading takes the second reading's
-    /// accented letters (in the first's case and spacing); other words stay as first read. With PP-OCRv4
-    /// as the main recogniser (spacing and punctuation of Latin print) and PP-OCRv5 here (a
-    /// dictionary with most Latin diacritics), names keep more of their accents.
-    ///
-    /// # Errors
-    /// As [`Models::from_bytes`].
-    pub fn with_diacritics_reader(mut self, rec: Vec<u8>, dict: &str) -> Result<Self, Error> {
-        self.diacritics = Some(Recogniser::new(rec, dict)?);
-        Ok(self)
+        Self::from_bytes(det_bytes, rec_bytes, &dict_text)
     }
 
     /// Finds the text lines of `image` (boxes in pixels of the upright image, reading order).
@@ -276,42 +248,14 @@ impl Models {
         let mut lines = rec::recognise(&self.rec.model, &self.rec.dict, &upright, &boxes, opts)?;
         lines.retain(|l| !l.text.trim().is_empty());
         for l in &mut lines {
-            l.text = text_fix::fix_case(&l.text);
-        }
-        if let Some(second) = &self.diacritics {
-            let wanted: Vec<usize> = (0..lines.len())
-                .filter(|&i| {
-                    lines
-                        .get(i)
-                        .is_some_and(|l| text_fix::wants_diacritics(&l.text))
-                })
-                .collect();
-            let again: Vec<DetBox> = wanted
-                .iter()
-                .filter_map(|&i| lines.get(i))
-                .map(|l| DetBox {
-                    x: l.bbox.0,
-                    y: l.bbox.1,
-                    width: l.bbox.2,
-                    height: l.bbox.3,
-                    score: 1.0,
-                })
-                .collect();
-            let mut o = opts.clone();
-            o.max_lines = again.len();
-            let reread = rec::recognise(&second.model, &second.dict, &upright, &again, &o)?;
-            for (&i, r) in wanted.iter().zip(reread) {
-                if let Some(l) = lines.get_mut(i)
-                    && let Some(merged) =
-                        text_fix::take_diacritics(&l.text, &text_fix::fix_case(&r.text))
-                {
-                    l.text = merged;
-                }
-            }
+            l.text = text_fix::latin_only(&l.text);
         }
         lines.retain(|l| !l.text.trim().is_empty() && l.confidence >= opts.min_confidence);
-        // Joined after the second reading, so each piece was re-read on its own box.
         merge_row_fragments(&mut lines);
+        // After joining: a word the detector cut in two (`Ano` + `Uk`) is one word again.
+        for l in &mut lines {
+            l.text = text_fix::fix_case(&l.text);
+        }
         Ok(lines)
     }
 
