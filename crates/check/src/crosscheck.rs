@@ -2,7 +2,7 @@
 //! transliteration and with the MRZ's truncation in mind, dates as dates, the sex and the
 //! nationality as codes — with the MRZ field's own check digit.
 
-use idverify_mrz::{CheckKind, Field, Mrz, Severity};
+use idverify_mrz::{CheckKind, Field, Format, Mrz, Severity};
 use idverify_wire::{DataCheckRow, Decision};
 
 use crate::extract::PrintedFields;
@@ -161,6 +161,25 @@ fn date_reading(printed: &PrintedDate, mrz: &Mrz, date: idverify_mrz::Date) -> P
     }
 }
 
+/// `mrz` with its birth date in the century of the printed birth date, when that is the same
+/// day with a four-digit year (the MRZ's two-digit year is only a guess at the century).
+pub fn with_printed_century(mrz: &Mrz, printed: &PrintedFields) -> Mrz {
+    let mut out = mrz.clone();
+    if let (Some(p), Some(m)) = (printed.birth_date, mrz.birth_date.date) {
+        let p = date_reading(&p, mrz, m);
+        if let crate::printed_date::PrintedYear::Full(year) = p.year
+            && year != m.year
+            && year % 100 == m.year % 100
+            && p.month == m.month
+            && p.day == m.day
+            && let Some(d) = idverify_mrz::Date::new(year, m.month, m.day)
+        {
+            out.birth_date.date = Some(d);
+        }
+    }
+    out
+}
+
 fn date_text(printed: &PrintedDate, like: idverify_mrz::Date) -> String {
     match printed.resolve_like(like) {
         Some(d) => d.to_string(),
@@ -220,8 +239,13 @@ pub fn compare(mrz: &Mrz, printed: &PrintedFields) -> Vec<Comparison> {
             check_holds: check_holds(mrz, field),
         });
     };
+    // A visa's MRZ carries the passport's number (ICAO 9303 Part 7) and its printed
+    // `Document No.` is the visa's own: a printed number that differs is another number, not a
+    // conflict; one that agrees (a printed passport number) is compared.
+    let visa = matches!(mrz.format, Format::Mrva | Format::Mrvb);
     if let Some(n) = &printed.document_number
         && !mrz.document_number.is_empty()
+        && (!visa || same_number(n, &mrz.document_number))
     {
         let equal = same_number(n, &mrz.document_number);
         push(

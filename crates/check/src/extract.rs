@@ -366,6 +366,7 @@ const LABELS: &[(PrintedField, &[&str])] = &[
     (
         PrintedField::Other,
         &[
+            "ALSO KNOWN AS",
             "NOM D USAGE",
             "USUAL NAME",
             "AUTHORITY",
@@ -1009,7 +1010,8 @@ fn document_number(value: &str) -> Option<String> {
     let qualifies = |s: &str| {
         s.chars().count() >= 5
             && s.chars().count() <= 20
-            && s.chars().any(|c| c.is_ascii_digit())
+            // Two digits at least: a garbled label (`TYP/TYPE` read `TY7TYE`) is not a number.
+            && s.chars().filter(char::is_ascii_digit).count() >= 2
             && s.chars().all(|c| c.is_ascii_alphanumeric())
     };
     let joined: String = value.split_whitespace().collect::<String>().to_uppercase();
@@ -1544,6 +1546,25 @@ mod tests {
             line("Utopia City", 362.0, 226.0, 96.0, 18.0),
         ];
         assert_eq!(extract_printed(&other).place_of_birth, None);
+    }
+
+    #[test]
+    fn garbled_labels_are_not_values() {
+        // `TYP/TYPE` read `TY7TYE` beside `PASSPORT`: one digit is no document number.
+        assert_eq!(document_number("TY7TYE"), None);
+        assert_eq!(document_number("D23145890").as_deref(), Some("D23145890"));
+        // `外文別名 / Also known as` (the ideographs dropped by the reader) is a label.
+        assert!(find_label("/ Also known as").is_some_and(|h| h.field == PrintedField::Other));
+        let lines = [
+            line("Name (Surname,Given names)", 160.0, 60.0, 170.0, 10.0),
+            line("LIN, MEI-HUA", 200.0, 72.0, 110.0, 14.0),
+            line("/ Also known as", 160.0, 90.0, 100.0, 10.0),
+            line("MAY LIN", 160.0, 102.0, 60.0, 14.0),
+        ];
+        assert_ne!(
+            extract_printed(&lines).surname.as_deref(),
+            Some("Also known as")
+        );
     }
 
     #[test]

@@ -812,3 +812,54 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn a_holder_born_a_century_back_takes_the_printed_century() {
+    // The MRZ's `110101` reads 2011 (a birth date is never in the future); the printed
+    // `01 JAN 1911` says which century: no conflict, not under age.
+    let mut d = anna();
+    d.birth = Date::new(1911, 1, 1).unwrap();
+    let a = run(&input(&d, mrz_lines(&d)));
+    assert!(a.results.concerns.is_empty(), "{:#?}", a.results.concerns);
+    assert_eq!(a.attributes.date_of_birth, "1911-01-01");
+    let row = a
+        .document_data_checking
+        .iter()
+        .find(|r| r.category == "Date of birth")
+        .unwrap();
+    assert!(row.equal, "{row:?}");
+    // Without a printed birth date the MRZ's rule stands: 2011, under age.
+    let mut no_date = input(&d, mrz_lines(&d));
+    no_date
+        .front
+        .lines
+        .retain(|l| !l.text.contains("1911") && !l.text.contains("Date of birth"));
+    let a = run(&no_date);
+    assert_eq!(a.attributes.date_of_birth, "2011-01-01");
+    assert!(ids(&a).contains(&"DC011"), "{:?}", ids(&a));
+}
+
+#[test]
+fn a_visas_own_number_is_not_the_passports() {
+    // An MRV-A's MRZ carries the passport number; the printed `Document no` is the visa's.
+    let mut d = anna();
+    d.format = Format::Mrva;
+    d.code = "V";
+    let mut printed = d.clone();
+    printed.number = "M123889546".into();
+    let a = run(&input(&printed, mrz_lines(&d)));
+    // The default policy takes no visas (DC012); no conflict beside it.
+    assert_eq!(ids(&a), ["DC023", "DC012"]);
+    assert!(
+        !a.document_data_checking
+            .iter()
+            .any(|r| r.category == "Document number")
+    );
+    // The passport number printed on the visa agrees and is compared.
+    let a = run(&input(&d, mrz_lines(&d)));
+    assert!(
+        a.document_data_checking
+            .iter()
+            .any(|r| r.category == "Document number" && r.equal)
+    );
+}

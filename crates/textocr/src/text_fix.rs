@@ -1,6 +1,7 @@
 //! Clean-up of recognised text where the recogniser is known to slip on Latin print: capitals
 //! whose shape is the same in lower case (`S`, `O`, `C`…) read as capitals inside a
-//! lower-case word, an accented capital that opens a line read in lower case, `İ` read `i`.
+//! lower-case word, an accented capital that opens a line read in lower case, `İ` read `i`,
+//! `Æ` read `AE`.
 
 /// Letters that look the same in both cases, give or take their size.
 const SAME_SHAPE: &[char] = &['c', 'o', 's', 'u', 'v', 'w', 'x', 'z', 'k', 'p'];
@@ -161,6 +162,16 @@ fn fix_word(word: &str, first: bool, first_or_after_capital: bool) -> String {
     {
         *c0 = 'I';
     }
+    // `Æ` read as `AE` opening a capitalised word (`AEgir`): no name is spelt so.
+    if out.len() >= 4
+        && out.first() == Some(&'A')
+        && out.get(1) == Some(&'E')
+        && out
+            .get(2..)
+            .is_some_and(|r| r.iter().all(|c| c.is_lowercase()))
+    {
+        out.splice(0..2, ['Æ']);
+    }
     // `ß` read as `B` at the end of a lower-case word (`GroB`, `GroB-GroB`).
     for i in 1..out.len() {
         let after_lower = out.get(i - 1).is_some_and(|c| c.is_lowercase());
@@ -196,6 +207,8 @@ mod tests {
         assert_eq!(fix_case("Date of issue"), "Date of issue");
         assert_eq!(fix_case("Issued in"), "Issued in");
         assert_eq!(fix_case("McIntosh"), "McIntosh");
+        assert_eq!(fix_case("AEgir Sigríður"), "Ægir Sigríður");
+        assert_eq!(fix_case("AEBELTOFT"), "AEBELTOFT");
         assert_eq!(fix_case("ólafsson"), "Ólafsson");
         // The price of the `İ` rule: `Íslands` read without its accent gets a dot instead.
         assert_eq!(fix_case("Pjóoskrá islands"), "Pjóoskrá İslands");
