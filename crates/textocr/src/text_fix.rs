@@ -1,7 +1,7 @@
 //! Clean-up of recognised text where the recogniser is known to slip on Latin print: capitals
 //! whose shape is the same in lower case (`S`, `O`, `C`…) read as capitals inside a
 //! lower-case word, an accented capital that opens a line read in lower case, `İ` read `i`,
-//! `Æ` read `AE`.
+//! `Æ` read `AE`, `Þ` read `p`.
 
 /// Letters that look the same in both cases, give or take their size.
 const SAME_SHAPE: &[char] = &['c', 'o', 's', 'u', 'v', 'w', 'x', 'z', 'k', 'p'];
@@ -162,6 +162,19 @@ fn fix_word(word: &str, first: bool, first_or_after_capital: bool) -> String {
     {
         *c0 = 'I';
     }
+    // `Þ` read as `p` opening a line of an Icelandic name (`póra`, `pórsdóttir`): a name
+    // never opens in lower case, and the thorn's stem rising above its bowl reads as `p`.
+    if first
+        && out.first() == Some(&'p')
+        && out.len() >= 3
+        && out.iter().skip(1).all(|c| c.is_lowercase())
+        && out
+            .iter()
+            .any(|c| matches!(c, 'ð' | 'ó' | 'á' | 'í' | 'ú' | 'ý' | 'æ' | 'ö'))
+        && let Some(c0) = out.first_mut()
+    {
+        *c0 = 'Þ';
+    }
     // `Æ` read as `AE` opening a capitalised word (`AEgir`): no name is spelt so.
     if out.len() >= 4
         && out.first() == Some(&'A')
@@ -209,6 +222,10 @@ mod tests {
         assert_eq!(fix_case("McIntosh"), "McIntosh");
         assert_eq!(fix_case("AEgir Sigríður"), "Ægir Sigríður");
         assert_eq!(fix_case("AEBELTOFT"), "AEBELTOFT");
+        assert_eq!(fix_case("póra"), "Þóra");
+        assert_eq!(fix_case("pórsdóttir"), "Þórsdóttir");
+        assert_eq!(fix_case("par"), "par");
+        assert_eq!(fix_case("Pétursdóttir"), "Pétursdóttir");
         assert_eq!(fix_case("ólafsson"), "Ólafsson");
         // The price of the `İ` rule: `Íslands` read without its accent gets a dot instead.
         assert_eq!(fix_case("Pjóoskrá islands"), "Pjóoskrá İslands");
