@@ -63,29 +63,6 @@ fn assert_clean_failure(out: &Output, what: &str) {
     assert!(out.stdout.is_empty(), "{what}: printed a result");
 }
 
-fn crc32(data: &[u8]) -> u32 {
-    let mut crc = 0xffff_ffffu32;
-    for &b in data {
-        crc ^= u32::from(b);
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ 0xedb8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
-}
-
-fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
-    out.extend_from_slice(&(data.len() as u32).to_be_bytes());
-    let mut body = kind.to_vec();
-    body.extend_from_slice(data);
-    out.extend_from_slice(&body);
-    out.extend_from_slice(&crc32(&body).to_be_bytes());
-}
-
 #[test]
 fn hostile_files_fail_with_one_line() {
     let d = dir("hostile");
@@ -114,18 +91,7 @@ fn hostile_files_fail_with_one_line() {
     let cut = d.join("cut.jpg");
     std::fs::write(&cut, &jpeg[..sos]).unwrap();
 
-    let mut bomb = vec![0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a];
-    let mut ihdr = Vec::new();
-    ihdr.extend_from_slice(&20_000u32.to_be_bytes());
-    ihdr.extend_from_slice(&20_000u32.to_be_bytes());
-    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
-    chunk(&mut bomb, b"IHDR", &ihdr);
-    chunk(
-        &mut bomb,
-        b"IDAT",
-        &[0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01],
-    );
-    chunk(&mut bomb, b"IEND", &[]);
+    let bomb = idverify_testkit::png_claiming(20_000, 20_000);
     let bomb_path = d.join("bomb.png");
     std::fs::write(&bomb_path, &bomb).unwrap();
 

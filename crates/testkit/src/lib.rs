@@ -20,6 +20,7 @@ mod degrade;
 mod fonts;
 mod label_file;
 mod mrz_lines;
+mod png;
 mod render;
 mod set;
 mod spec;
@@ -33,6 +34,7 @@ pub use degrade::{
 pub use fonts::ocrb_bytes;
 pub use label_file::LabelRow;
 pub use mrz_lines::{mrz_data, mrz_lines, transliterate};
+pub use png::png_claiming;
 pub use render::{
     BBox, GroundTruth, MRZ_PITCH_MM, MrzLineTruth, RenderOptions, Side, SideTruth, Specimen,
     TextBox, TextKind, render, render_without_mrz,

@@ -181,46 +181,6 @@ mod tests {
         out
     }
 
-    /// A PNG whose IHDR announces `w`×`h` with a valid CRC, followed by a tiny IDAT.
-    fn bomb_png(w: u32, h: u32) -> Vec<u8> {
-        let mut ihdr = Vec::new();
-        ihdr.extend_from_slice(&w.to_be_bytes());
-        ihdr.extend_from_slice(&h.to_be_bytes());
-        ihdr.extend_from_slice(&[8, 0, 0, 0, 0]);
-        let mut out = vec![0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a];
-        push_chunk(&mut out, b"IHDR", &ihdr);
-        push_chunk(
-            &mut out,
-            b"IDAT",
-            &[0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01],
-        );
-        push_chunk(&mut out, b"IEND", &[]);
-        out
-    }
-
-    fn push_chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
-        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
-        let mut crc_input = kind.to_vec();
-        crc_input.extend_from_slice(data);
-        out.extend_from_slice(&crc_input);
-        out.extend_from_slice(&crc32(&crc_input).to_be_bytes());
-    }
-
-    fn crc32(data: &[u8]) -> u32 {
-        let mut crc = 0xffff_ffffu32;
-        for &b in data {
-            crc ^= u32::from(b);
-            for _ in 0..8 {
-                crc = if crc & 1 == 1 {
-                    (crc >> 1) ^ 0xedb8_8320
-                } else {
-                    crc >> 1
-                };
-            }
-        }
-        !crc
-    }
-
     #[test]
     fn decodes_png_and_jpeg() {
         let img = decode_image(&png_bytes(40, 30), &IntakeLimits::default()).unwrap();
@@ -239,7 +199,7 @@ mod tests {
 
     #[test]
     fn refuses_bomb_from_header() {
-        let bomb = bomb_png(20_000, 20_000);
+        let bomb = idverify_testkit::png_claiming(20_000, 20_000);
         assert!(bomb.len() < 100);
         let err = decode_image(&bomb, &IntakeLimits::default()).unwrap_err();
         assert!(
@@ -255,7 +215,8 @@ mod tests {
             max_alloc: 64 * 1024 * 1024,
             ..IntakeLimits::default()
         };
-        let err = decode_image(&bomb_png(11_000, 11_000), &limits).unwrap_err();
+        let err =
+            decode_image(&idverify_testkit::png_claiming(11_000, 11_000), &limits).unwrap_err();
         assert!(
             matches!(err, IntakeError::Limits(_) | IntakeError::Decode(_)),
             "{err}"

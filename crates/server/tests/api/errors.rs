@@ -231,7 +231,10 @@ async fn upload_and_submit_bad_input(db: Db) {
     assert_eq!(s, 400);
     assert!(m.contains("too large"), "{m}");
     // Huge dimensions, refused from the header.
-    let (s, m) = bad(app.upload(&c, "front", png_bomb()).await).await;
+    let (s, m) = bad(app
+        .upload(&c, "front", idverify_testkit::png_claiming(20_000, 20_000))
+        .await)
+    .await;
     assert_eq!(s, 400);
     assert!(m.contains("20000x20000"), "{m}");
     // Unknown kind, missing kind, missing file, unexpected field.
@@ -361,31 +364,6 @@ async fn upload_and_submit_bad_input(db: Db) {
     app.wait_done(&c, 30).await;
     assert_eq!(app.check.runs.lock().unwrap().get("S1"), Some(&1));
     app.shutdown().await;
-}
-
-/// A PNG whose header claims 20000×20000 pixels.
-fn png_bomb() -> Vec<u8> {
-    let mut png = payload_png("");
-    png[16..20].copy_from_slice(&20000u32.to_be_bytes());
-    png[20..24].copy_from_slice(&20000u32.to_be_bytes());
-    let crc = crc32(&png[12..29]);
-    png[29..33].copy_from_slice(&crc.to_be_bytes());
-    png
-}
-
-fn crc32(data: &[u8]) -> u32 {
-    let mut crc = 0xFFFF_FFFFu32;
-    for &b in data {
-        crc ^= u32::from(b);
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
 }
 
 /// The 500 row: stored data that cannot be opened (here: tampered with in the database) gives
