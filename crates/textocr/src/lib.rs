@@ -27,6 +27,7 @@
 //! ```
 
 mod det;
+mod marks;
 mod rec;
 mod text_fix;
 

@@ -6,7 +6,7 @@ use image::RgbImage;
 use rten_tensor::NdTensor;
 use rten_tensor::prelude::*;
 
-use crate::{DetBox, Error, OcrLine, ReadOptions};
+use crate::{DetBox, Error, OcrLine, ReadOptions, marks};
 
 /// The recogniser's input height.
 const REC_HEIGHT: usize = 48;
@@ -95,7 +95,14 @@ fn run_batch(
     let mut lines = Vec::with_capacity(n);
     for (k, b) in boxes.iter().enumerate() {
         let seq = data.get(k * t * c..(k + 1) * t * c).unwrap_or(&[]);
-        let (text, confs) = ctc_greedy(seq, c, dict);
+        let (text, confs, steps) = ctc_greedy(seq, c, dict);
+        // Step → column of the padded input → pixel of the image.
+        let px_per_step = width as f32 / t.max(1) as f32 * b.width / rec_width(b) as f32;
+        let char_x: Vec<f32> = steps
+            .iter()
+            .map(|s| b.x + (s + 0.5) * px_per_step)
+            .collect();
+        let text = marks::restore(image, b, &text, &char_x);
         let confidence = if confs.is_empty() {
             0.0
         } else {
@@ -151,13 +158,26 @@ fn sample_line(image: &RgbImage, b: &DetBox, width: usize, stride: usize, dst: &
 }
 
 /// Greedy CTC decoding of `seq` (time steps × `classes` probabilities): the best class at each
-/// step, repeats merged, blanks (class 0) dropped. Returns the text and each character's
-/// probability.
-pub(crate) fn ctc_greedy(seq: &[f32], classes: usize, dict: &[String]) -> (String, Vec<f32>) {
+/// step, repeats merged, blanks (class 0) dropped. Returns the text, each character's
+/// probability and, for each character of the text, the middle of the run of time steps that
+/// emitted it (a fraction of a step when the run is even).
+pub(crate) fn ctc_greedy(
+    seq: &[f32],
+    classes: usize,
+    dict: &[String],
+) -> (String, Vec<f32>, Vec<f32>) {
     let mut text = String::new();
     let mut confs = Vec::new();
+    let mut steps: Vec<f32> = Vec::new();
     let mut prev = 0usize;
-    for step in seq.chunks_exact(classes.max(1)) {
+    // First step of the current run and how many characters its dictionary entry has.
+    let mut run: Option<(usize, usize)> = None;
+    let close = |steps: &mut Vec<f32>, run: Option<(usize, usize)>, end: usize| {
+        if let Some((start, n)) = run {
+            steps.extend(std::iter::repeat_n(0.5 * (start + end) as f32, n));
+        }
+    };
+    for (t, step) in seq.chunks_exact(classes.max(1)).enumerate() {
         let (best, p) = step
             .iter()
             .copied()
@@ -166,16 +186,22 @@ pub(crate) fn ctc_greedy(seq: &[f32], classes: usize, dict: &[String]) -> (Strin
                 (0usize, f32::MIN),
                 |acc, (i, v)| if v > acc.1 { (i, v) } else { acc },
             );
+        if best != prev {
+            close(&mut steps, run.take(), t.saturating_sub(1));
+        }
         if best != 0
             && best != prev
             && let Some(s) = dict.get(best)
         {
             text.push_str(s);
             confs.push(p);
+            run = Some((t, s.chars().count()));
         }
         prev = best;
     }
-    (text, confs)
+    let last = (seq.len() / classes.max(1)).saturating_sub(1);
+    close(&mut steps, run, last);
+    (text, confs, steps)
 }
 
 #[cfg(test)]
@@ -193,9 +219,11 @@ mod tests {
             row[s] = 0.7;
             seq.extend(row);
         }
-        let (text, confs) = ctc_greedy(&seq, 4, &dict);
+        let (text, confs, steps) = ctc_greedy(&seq, 4, &dict);
         assert_eq!(text, "aab ");
         assert_eq!(confs.len(), 4);
+        // `a a` at steps 0–1, `a` at 3, `b b` at 4–5, the space at 7.
+        assert_eq!(steps, vec![0.5, 3.0, 4.5, 7.0]);
         assert!(confs.iter().all(|&c| (c - 0.7).abs() < 1e-6));
     }
 
