@@ -97,8 +97,9 @@ fn fix_word(word: &str, first: bool, first_or_after_capital: bool) -> String {
             && chars.first().is_some_and(|c| c.is_uppercase())
             && chars.get(2).is_some_and(|c| c.is_lowercase())
     };
+    // Accents aside (`MalmÖ`, `ÖdÖn`): the letter under them decides.
     let lowers = |i: usize, c: char| {
-        let l = c.to_lowercase().next().unwrap_or(c);
+        let l = idverify_check::fold::fold_char(c).to_ascii_lowercase();
         SAME_SHAPE.contains(&l) || (c == 'I' && second_of_capitalised(i))
     };
     let inner_caps_same_shape = chars
@@ -211,6 +212,8 @@ mod tests {
         assert_eq!(fix_case("San JOsé"), "San José");
         assert_eq!(fix_case("AnoUk"), "Anouk");
         assert_eq!(fix_case("AnOUk"), "Anouk");
+        assert_eq!(fix_case("MalmÖ"), "Malmö");
+        assert_eq!(fix_case("Ágnes ÖdÖn"), "Ágnes Ödön");
         assert_eq!(
             fix_case("NOMBRE / GIVEN NAMES AnoUk"),
             "NOMBRE / GIVEN NAMES Anouk"
