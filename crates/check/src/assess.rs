@@ -284,16 +284,13 @@ pub fn assess(input: &CheckInput, policy: &Policy, today: Date) -> Assessment {
 
     // The MRZ gives the birth year in two digits; a printed four-digit year of the same date
     // settles its century (`01.01.1911` for `110101`, read 2011 by the MRZ's rule).
-    let front_mrz = input
-        .front
-        .mrz
-        .as_ref()
-        .map(|m| crate::crosscheck::with_printed_century(m, &printed));
+    let settled = |m: &Mrz| crate::crosscheck::with_printed_century(m, &printed);
+    let front_mrz = input.front.mrz.as_ref().map(settled);
     let back_mrz = input
         .back
         .as_ref()
         .and_then(|b| b.mrz.as_ref())
-        .map(|m| crate::crosscheck::with_printed_century(m, &printed));
+        .map(settled);
     let back_mrz = back_mrz.as_ref();
     let (mrz, other_mrz, other_printed) = match (&front_mrz, back_mrz) {
         (Some(f), b) => (Some(f), b, input.back.as_ref().map(|_| &back_printed)),

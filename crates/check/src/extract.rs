@@ -448,6 +448,17 @@ struct LabelHit {
     after_slash: bool,
 }
 
+impl LabelHit {
+    /// The first label's text in `line` (the line it was found in), case and accents folded.
+    fn folded_label(&self, line: &str) -> String {
+        line.chars()
+            .skip(self.span.0)
+            .take(self.span.1.saturating_sub(self.span.0))
+            .map(fold_char)
+            .collect()
+    }
+}
+
 /// Words of a folded line with their character spans. A run of letters followed by digits is
 /// two words: a value the reader glued to its label (`DATEOFBIRTH22.12.1988`) stays apart
 /// from the label; numbered labels (`4a`) keep their digits first and stay whole.
@@ -1156,13 +1167,7 @@ pub fn extract_printed(lines: &[TextLine]) -> PrintedFields {
             sub_box(line, hit.span)
         };
         let passport_label = hit.field == PrintedField::DocumentNumber && {
-            let label: String = line
-                .text
-                .chars()
-                .skip(hit.span.0)
-                .take(hit.span.1.saturating_sub(hit.span.0))
-                .map(fold_char)
-                .collect();
+            let label = hit.folded_label(&line.text);
             ["PASS", "PASAPORT", "PASZPORT", "PASPOORT"]
                 .iter()
                 .any(|w| label.contains(w))
@@ -1234,12 +1239,9 @@ fn french_place_of_birth(lines: &[TextLine], labels: &[Option<LabelHit>], out: &
         let (Some(hit), Some(line)) = (hit, lines.get(i)) else {
             continue;
         };
-        let label: String = line
-            .text
+        let label: String = hit
+            .folded_label(&line.text)
             .chars()
-            .skip(hit.span.0)
-            .take(hit.span.1.saturating_sub(hit.span.0))
-            .map(fold_char)
             .filter(char::is_ascii_alphabetic)
             .collect();
         if hit.field != PrintedField::BirthDate || !label.starts_with("NE") {

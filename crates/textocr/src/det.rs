@@ -184,56 +184,29 @@ struct Component {
 
 /// 8-connected components of `prob > BIN_THRESHOLD`.
 fn components(prob: &[f32], w: usize, h: usize) -> Vec<Component> {
-    let mut seen = vec![false; prob.len()];
-    let mut out = Vec::new();
-    let mut stack: Vec<usize> = Vec::new();
-    for start in 0..prob.len() {
-        let on = prob.get(start).is_some_and(|&p| p > BIN_THRESHOLD);
-        if !on || seen.get(start).copied().unwrap_or(true) {
-            continue;
-        }
-        if let Some(s) = seen.get_mut(start) {
-            *s = true;
-        }
-        stack.push(start);
-        let (mut x0, mut y0, mut x1, mut y1) = (usize::MAX, usize::MAX, 0, 0);
-        let (mut sum, mut n) = (0f32, 0usize);
-        while let Some(i) = stack.pop() {
-            let (x, y) = (i % w, i / w);
-            x0 = x0.min(x);
-            y0 = y0.min(y);
-            x1 = x1.max(x);
-            y1 = y1.max(y);
-            sum += prob.get(i).copied().unwrap_or(0.0);
-            n += 1;
-            for dy in -1i64..=1 {
-                for dx in -1i64..=1 {
-                    let nx = x as i64 + dx;
-                    let ny = y as i64 + dy;
-                    if nx < 0 || ny < 0 || nx >= w as i64 || ny >= h as i64 {
-                        continue;
-                    }
-                    let j = ny as usize * w + nx as usize;
-                    let on = prob.get(j).is_some_and(|&p| p > BIN_THRESHOLD);
-                    if let Some(s) = seen.get_mut(j)
-                        && on
-                        && !*s
-                    {
-                        *s = true;
-                        stack.push(j);
-                    }
-                }
+    let on = |i: usize| prob.get(i).is_some_and(|&p| p > BIN_THRESHOLD);
+    crate::regions::regions(w, h, true, on)
+        .into_iter()
+        .map(|region| {
+            let (mut x0, mut y0, mut x1, mut y1) = (usize::MAX, usize::MAX, 0, 0);
+            let mut sum = 0f32;
+            for &i in &region {
+                let (x, y) = (i % w, i / w);
+                x0 = x0.min(x);
+                y0 = y0.min(y);
+                x1 = x1.max(x);
+                y1 = y1.max(y);
+                sum += prob.get(i).copied().unwrap_or(0.0);
             }
-        }
-        out.push(Component {
-            x0,
-            y0,
-            x1,
-            y1,
-            score: sum / n.max(1) as f32,
-        });
-    }
-    out
+            Component {
+                x0,
+                y0,
+                x1,
+                y1,
+                score: sum / region.len().max(1) as f32,
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -29,6 +29,7 @@
 mod det;
 mod marks;
 mod rec;
+mod regions;
 mod text_fix;
 
 use image::RgbImage;
@@ -247,7 +248,6 @@ impl Models {
             det::drop_mrz_like(&mut boxes);
         }
         let mut lines = rec::recognise(&self.rec.model, &self.rec.dict, &upright, &boxes, opts)?;
-        lines.retain(|l| !l.text.trim().is_empty());
         for l in &mut lines {
             l.text = text_fix::latin_only(&l.text);
         }

@@ -9,6 +9,7 @@
 use image::RgbImage;
 
 use crate::DetBox;
+use crate::regions::regions;
 
 /// `text` (as the recogniser read the line in box `b`, its characters centred at `char_x`)
 /// with the diaeresis of `ÿ` and the ring of `å` put back where the image shows them.
@@ -234,63 +235,31 @@ fn mark_above(win: &Window, fam: Family) -> Option<Mark> {
 /// in its middle half of columns (the CTC output places a letter only roughly), one wholly
 /// above the other.
 fn stacked_holes(ink: &[bool], w: usize, h: usize) -> bool {
-    let paper = |x: usize, y: usize| !ink.get(y * w + x).copied().unwrap_or(true);
-    let mut label = vec![0u32; w * h];
-    let mut next = 1u32;
-    // (label, min y, max y, sum x, pixels, touches the edge)
-    let mut pockets: Vec<(usize, usize, usize, usize, bool)> = Vec::new();
-    for sy in 0..h {
-        for sx in 0..w {
-            if !paper(sx, sy) || label.get(sy * w + sx).copied().unwrap_or(1) != 0 {
-                continue;
-            }
-            let mut stack = vec![(sx, sy)];
-            if let Some(l) = label.get_mut(sy * w + sx) {
-                *l = next;
-            }
-            let (mut y0, mut y1, mut sum_x, mut n, mut edge) = (sy, sy, 0usize, 0usize, false);
-            while let Some((x, y)) = stack.pop() {
-                y0 = y0.min(y);
-                y1 = y1.max(y);
-                sum_x += x;
-                n += 1;
-                edge |= x == 0 || y == 0 || x + 1 == w || y + 1 == h;
-                let mut visit = |nx: usize, ny: usize| {
-                    if paper(nx, ny)
-                        && let Some(l) = label.get_mut(ny * w + nx)
-                        && *l == 0
-                    {
-                        *l = next;
-                        stack.push((nx, ny));
-                    }
-                };
-                if x > 0 {
-                    visit(x - 1, y);
-                }
-                if x + 1 < w {
-                    visit(x + 1, y);
-                }
-                if y > 0 {
-                    visit(x, y - 1);
-                }
-                if y + 1 < h {
-                    visit(x, y + 1);
-                }
-            }
-            next += 1;
-            pockets.push((y0, y1, sum_x, n, edge));
-        }
-    }
-    let central: Vec<(usize, usize)> = pockets
+    let central: Vec<(usize, usize)> = pockets(w, h, |i| ink.get(i).copied().unwrap_or(true))
         .iter()
-        .filter(|p| !p.4 && p.3 >= 1)
         .filter(|p| {
-            let cx = p.2 as f32 / p.3 as f32;
+            let cx = p.iter().map(|i| i % w).sum::<usize>() as f32 / p.len() as f32;
             (cx - (w as f32 - 1.0) / 2.0).abs() <= w as f32 / 4.0
         })
-        .map(|p| (p.0, p.1))
+        .map(|p| {
+            let rows = p.iter().map(|i| i / w);
+            (rows.clone().min().unwrap_or(0), rows.max().unwrap_or(0))
+        })
         .collect();
     central.iter().any(|a| central.iter().any(|b| a.1 < b.0))
+}
+
+/// The pockets of paper of a `w` × `h` grid whose ink is `ink(index)`: 4-connected regions of
+/// paper that do not reach the grid's edge.
+fn pockets(w: usize, h: usize, ink: impl Fn(usize) -> bool) -> Vec<Vec<usize>> {
+    let mut out = regions(w, h, false, |i| !ink(i));
+    out.retain(|p| {
+        !p.iter().any(|&i| {
+            let (x, y) = (i % w, i / w);
+            x == 0 || y == 0 || x + 1 == w || y + 1 == h
+        })
+    });
+    out
 }
 
 /// One 8-connected blob of ink in the mark's rows.
@@ -305,111 +274,32 @@ struct Blob {
 
 /// The blobs of two pixels or more in rows `top..top + rows` of the `w`-wide mask.
 fn components(ink: &[bool], w: usize, top: usize, rows: usize) -> Vec<Blob> {
-    let idx = |x: usize, y: usize| (top + y) * w + x;
-    let is_ink = |x: usize, y: usize| ink.get(idx(x, y)).copied().unwrap_or(false);
-    let mut seen = vec![false; w * rows];
-    let mut out = Vec::new();
-    for sy in 0..rows {
-        for sx in 0..w {
-            if !is_ink(sx, sy) || seen.get(sy * w + sx).copied().unwrap_or(true) {
-                continue;
-            }
-            let mut stack = vec![(sx, sy)];
-            let mut pts = Vec::new();
-            if let Some(s) = seen.get_mut(sy * w + sx) {
-                *s = true;
-            }
-            while let Some((x, y)) = stack.pop() {
-                pts.push((x, y));
-                for (dx, dy) in [
-                    (-1i64, -1i64),
-                    (0, -1),
-                    (1, -1),
-                    (-1, 0),
-                    (1, 0),
-                    (-1, 1),
-                    (0, 1),
-                    (1, 1),
-                ] {
-                    let (nx, ny) = (x as i64 + dx, y as i64 + dy);
-                    if nx < 0 || ny < 0 || nx >= w as i64 || ny >= rows as i64 {
-                        continue;
-                    }
-                    let (nx, ny) = (nx as usize, ny as usize);
-                    if is_ink(nx, ny)
-                        && let Some(s) = seen.get_mut(ny * w + nx)
-                        && !*s
-                    {
-                        *s = true;
-                        stack.push((nx, ny));
-                    }
+    let is_ink = |i: usize| ink.get(top * w + i).copied().unwrap_or(false);
+    regions(w, rows, true, is_ink)
+        .into_iter()
+        .filter(|pts| pts.len() >= 2)
+        .map(|pts| {
+            let xs = pts.iter().map(|i| i % w);
+            let ys = pts.iter().map(|i| i / w);
+            let (x0, x1) = (xs.clone().min().unwrap_or(0), xs.max().unwrap_or(0));
+            let (y0, y1) = (ys.clone().min().unwrap_or(0), ys.max().unwrap_or(0));
+            // The blob alone in its bounding box: paper it closes round is a pocket there.
+            let bw = x1 - x0 + 1;
+            let mut grid = vec![false; bw * (y1 - y0 + 1)];
+            for &i in &pts {
+                if let Some(g) = grid.get_mut((i / w - y0) * bw + (i % w - x0)) {
+                    *g = true;
                 }
             }
-            if pts.len() < 2 {
-                continue;
-            }
-            let x0 = pts.iter().map(|p| p.0).min().unwrap_or(0);
-            let x1 = pts.iter().map(|p| p.0).max().unwrap_or(0);
-            let y0 = pts.iter().map(|p| p.1).min().unwrap_or(0);
-            let y1 = pts.iter().map(|p| p.1).max().unwrap_or(0);
-            out.push(Blob {
+            Blob {
                 x0,
                 x1,
                 pixels: pts.len(),
-                hole: encloses_paper(&pts, x0, x1, y0, y1),
-            });
-        }
-    }
-    out
-}
-
-/// Whether the blob `pts` (within the box `x0..=x1`, `y0..=y1`) surrounds paper that a 4-connected
-/// walk from the box's edge cannot reach.
-fn encloses_paper(pts: &[(usize, usize)], x0: usize, x1: usize, y0: usize, y1: usize) -> bool {
-    let (bw, bh) = (x1 - x0 + 1, y1 - y0 + 1);
-    if bw < 3 || bh < 3 {
-        return false;
-    }
-    let mut grid = vec![false; bw * bh];
-    for &(x, y) in pts {
-        if let Some(g) = grid.get_mut((y - y0) * bw + (x - x0)) {
-            *g = true;
-        }
-    }
-    let mut reached = vec![false; bw * bh];
-    let mut stack: Vec<(usize, usize)> = Vec::new();
-    for x in 0..bw {
-        stack.push((x, 0));
-        stack.push((x, bh - 1));
-    }
-    for y in 0..bh {
-        stack.push((0, y));
-        stack.push((bw - 1, y));
-    }
-    while let Some((x, y)) = stack.pop() {
-        let k = y * bw + x;
-        if grid.get(k).copied().unwrap_or(true) || reached.get(k).copied().unwrap_or(true) {
-            continue;
-        }
-        if let Some(r) = reached.get_mut(k) {
-            *r = true;
-        }
-        if x > 0 {
-            stack.push((x - 1, y));
-        }
-        if x + 1 < bw {
-            stack.push((x + 1, y));
-        }
-        if y > 0 {
-            stack.push((x, y - 1));
-        }
-        if y + 1 < bh {
-            stack.push((x, y + 1));
-        }
-    }
-    grid.iter()
-        .zip(&reached)
-        .any(|(&is_ink, &was_reached)| !is_ink && !was_reached)
+                hole: !pockets(bw, y1 - y0 + 1, |k| grid.get(k).copied().unwrap_or(true))
+                    .is_empty(),
+            }
+        })
+        .collect()
 }
 
 /// Otsu's threshold of grey levels: ink is at or below it.
