@@ -367,6 +367,22 @@ const LABELS: &[(PrintedField, &[&str])] = &[
         PrintedField::Other,
         &[
             "ALSO KNOWN AS",
+            // A visa's other boxes (`NOMBRE D'ENTRÉES` is no given-name label `NOMBRE`).
+            "NUMBER OF ENTRIES",
+            "NOMBRE D ENTREES",
+            "NUMERO DE ENTRADAS",
+            "ANZAHL DER EINREISEN",
+            "NUMERO DI INGRESSI",
+            "ILOSC WJAZDOW",
+            "DURATION OF STAY",
+            "DUREE DU SEJOUR",
+            "DUREE DE SEJOUR",
+            "TYPE OF VISA",
+            "TYPE DE VISA",
+            "VALID FOR",
+            "VALABLE POUR",
+            "REMARKS",
+            "REMARQUES",
             "NOM D USAGE",
             "USUAL NAME",
             "AUTHORITY",
@@ -1075,7 +1091,11 @@ fn candidates(
     let h = label.h();
     let mut scored: Vec<(f32, usize)> = Vec::new();
     for (j, cand) in lines.iter().enumerate() {
-        if j == i || !cand.has_box() || labels.get(j).is_some_and(Option::is_some) {
+        if j == i
+            || !cand.has_box()
+            || labels.get(j).is_some_and(Option::is_some)
+            || !trusted_value(cand)
+        {
             continue;
         }
         let hh = h.max(cand.h());
@@ -1104,6 +1124,19 @@ fn candidates(
     }
     scored.sort_by(|a, b| a.0.total_cmp(&b.0));
     scored.into_iter().map(|(_, j)| j).collect()
+}
+
+/// Lines of three characters or more read with a mean character confidence under this are no
+/// field's value: on 500 rendered documents no line of printed text scored under it (only
+/// single letters, which stay candidates: the `F` of the sex scores 0.5–0.6, and runs of the
+/// MRZ's `<`), while on photos a name under glare came out as `ASRLAN` at 0.52 for `CITIZEN`
+/// and a document number cut short as `00000` at 0.60: compared with the MRZ, each raised a
+/// conflict the document does not have.
+const MIN_VALUE_CONFIDENCE: f32 = 0.7;
+
+/// Whether line `cand` was read surely enough to be a value (see [`MIN_VALUE_CONFIDENCE`]).
+fn trusted_value(cand: &TextLine) -> bool {
+    cand.confidence >= MIN_VALUE_CONFIDENCE || cand.text.trim().chars().count() <= 2
 }
 
 /// Whether another label stands between the label on line `i` and the box `cand` below it.
@@ -1400,6 +1433,47 @@ mod tests {
             month,
             year: PrintedYear::Full(year),
         })
+    }
+
+    #[test]
+    fn a_visa_s_number_of_entries_is_no_given_name_label() {
+        let lines = [
+            line("NOMBRE D'ENTREES", 298.0, 121.0, 61.0, 10.0),
+            line("13", 372.0, 118.0, 13.0, 14.0),
+            line("NUMBER OF ENTRIES", 300.0, 128.0, 61.0, 8.0),
+            line("KOWALSKA-KWIATKOWSKA", 235.0, 193.0, 133.0, 13.0),
+        ];
+        assert_eq!(extract_printed(&lines).given_names, None);
+        let spanish = [
+            line("Nombre / Given names", 20.0, 40.0, 160.0, 10.0),
+            line("Beata", 20.0, 53.0, 60.0, 18.0),
+        ];
+        assert_eq!(
+            extract_printed(&spanish).given_names.as_deref(),
+            Some("Beata")
+        );
+    }
+
+    #[test]
+    fn a_value_read_unsurely_is_left_out_a_lone_letter_is_not() {
+        let unsure = |text: &str, x, y, w, h, confidence| TextLine {
+            confidence,
+            ..line(text, x, y, w, h)
+        };
+        let lines = [
+            line("Surname / Nom", 20.0, 40.0, 120.0, 10.0),
+            unsure("ASRLAN", 20.0, 53.0, 90.0, 18.0, 0.52),
+            line("Sex / Sexe", 20.0, 80.0, 80.0, 10.0),
+            unsure("F", 20.0, 93.0, 12.0, 18.0, 0.55),
+        ];
+        let p = extract_printed(&lines);
+        assert_eq!(p.surname, None);
+        assert_eq!(p.sex, Some(Sex::Female));
+        let sure = [
+            line("Surname / Nom", 20.0, 40.0, 120.0, 10.0),
+            unsure("CITIZEN", 20.0, 53.0, 90.0, 18.0, 0.71),
+        ];
+        assert_eq!(extract_printed(&sure).surname.as_deref(), Some("CITIZEN"));
     }
 
     /// The Dutch identity card of the guide: bilingual labels, values below.

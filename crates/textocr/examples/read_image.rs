@@ -1,6 +1,7 @@
 //! Reads the printed zone of image files and prints the lines and the extracted fields (for
 //! looking at real documents): `cargo run --release -p idverify-textocr --example read_image --
-//! FILE... ` (`QUARTER_TURNS` to turn them upright first).
+//! FILE... ` (`QUARTER_TURNS` to turn them upright first, `DET_LONG_SIDE` for the detector's
+//! input size).
 use anyhow::{Context, Result};
 use idverify_textocr::ReadOptions;
 mod common;
@@ -11,10 +12,13 @@ fn main() -> Result<()> {
     for path in std::env::args().skip(1) {
         let img = image::open(&path).with_context(|| path.clone())?.to_rgb8();
         let t0 = std::time::Instant::now();
-        let opts = ReadOptions {
+        let mut opts = ReadOptions {
             quarter_turns: turns,
             ..ReadOptions::default()
         };
+        if let Ok(v) = std::env::var("DET_LONG_SIDE") {
+            opts.det_long_side = v.parse().context("DET_LONG_SIDE")?;
+        }
         let lines = models.read(&img, &opts)?;
         println!("{path}: {} ms", t0.elapsed().as_millis());
         for l in &lines {

@@ -39,6 +39,12 @@ pub(crate) fn recognise(
         keep.truncate(opts.max_lines);
         keep.sort_unstable();
     }
+    let marked_classes: Vec<usize> = dict
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| marks::RESTORED.contains(&s.as_str()))
+        .map(|(i, _)| i)
+        .collect();
     // Batches of similar widths.
     let mut by_width = keep.clone();
     by_width.sort_by_key(|&i| boxes.get(i).map_or(0, rec_width));
@@ -48,7 +54,7 @@ pub(crate) fn recognise(
             .iter()
             .filter_map(|&i| boxes.get(i).copied())
             .collect();
-        let lines = run_batch(model, dict, image, &chosen)?;
+        let lines = run_batch(model, dict, &marked_classes, image, &chosen)?;
         for (&i, line) in chunk.iter().zip(lines) {
             if let Some(slot) = results.get_mut(i) {
                 *slot = Some(line);
@@ -61,6 +67,7 @@ pub(crate) fn recognise(
 fn run_batch(
     model: &rten::Model,
     dict: &[String],
+    marked_classes: &[usize],
     image: &RgbImage,
     boxes: &[DetBox],
 ) -> Result<Vec<OcrLine>, Error> {
@@ -95,14 +102,18 @@ fn run_batch(
     let mut lines = Vec::with_capacity(n);
     for (k, b) in boxes.iter().enumerate() {
         let seq = data.get(k * t * c..(k + 1) * t * c).unwrap_or(&[]);
-        let (text, confs, steps) = ctc_greedy(seq, c, dict);
+        let decoded = ctc_greedy(seq, c, dict);
+        let marked = class_probability(seq, c, &decoded, marked_classes);
+        let Decoded {
+            text, confs, steps, ..
+        } = decoded;
         // Step → column of the padded input → pixel of the image.
         let px_per_step = width as f32 / t.max(1) as f32 * b.width / rec_width(b) as f32;
         let char_x: Vec<f32> = steps
             .iter()
             .map(|s| b.x + (s + 0.5) * px_per_step)
             .collect();
-        let text = marks::restore(image, b, &text, &char_x);
+        let text = marks::restore(image, b, &text, &char_x, &marked);
         let confidence = if confs.is_empty() {
             0.0
         } else {
@@ -157,24 +168,36 @@ fn sample_line(image: &RgbImage, b: &DetBox, width: usize, stride: usize, dst: &
     }
 }
 
+/// What greedy CTC decoding gives for a line.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Decoded {
+    pub(crate) text: String,
+    /// Each emitted class's probability (one per dictionary entry emitted).
+    pub(crate) confs: Vec<f32>,
+    /// For each character of the text, the middle of the run of time steps that emitted it
+    /// (a fraction of a step when the run is even).
+    pub(crate) steps: Vec<f32>,
+    /// For each character of the text, its run of time steps (first, last).
+    pub(crate) runs: Vec<(usize, usize)>,
+}
+
 /// Greedy CTC decoding of `seq` (time steps × `classes` probabilities): the best class at each
-/// step, repeats merged, blanks (class 0) dropped. Returns the text, each character's
-/// probability and, for each character of the text, the middle of the run of time steps that
-/// emitted it (a fraction of a step when the run is even).
-pub(crate) fn ctc_greedy(
-    seq: &[f32],
-    classes: usize,
-    dict: &[String],
-) -> (String, Vec<f32>, Vec<f32>) {
+/// step, repeats merged, blanks (class 0) dropped.
+pub(crate) fn ctc_greedy(seq: &[f32], classes: usize, dict: &[String]) -> Decoded {
     let mut text = String::new();
     let mut confs = Vec::new();
     let mut steps: Vec<f32> = Vec::new();
+    let mut runs: Vec<(usize, usize)> = Vec::new();
     let mut prev = 0usize;
     // First step of the current run and how many characters its dictionary entry has.
     let mut run: Option<(usize, usize)> = None;
-    let close = |steps: &mut Vec<f32>, run: Option<(usize, usize)>, end: usize| {
+    let close = |steps: &mut Vec<f32>,
+                 runs: &mut Vec<(usize, usize)>,
+                 run: Option<(usize, usize)>,
+                 end: usize| {
         if let Some((start, n)) = run {
             steps.extend(std::iter::repeat_n(0.5 * (start + end) as f32, n));
+            runs.extend(std::iter::repeat_n((start, end), n));
         }
     };
     for (t, step) in seq.chunks_exact(classes.max(1)).enumerate() {
@@ -187,7 +210,7 @@ pub(crate) fn ctc_greedy(
                 |acc, (i, v)| if v > acc.1 { (i, v) } else { acc },
             );
         if best != prev {
-            close(&mut steps, run.take(), t.saturating_sub(1));
+            close(&mut steps, &mut runs, run.take(), t.saturating_sub(1));
         }
         if best != 0
             && best != prev
@@ -200,8 +223,34 @@ pub(crate) fn ctc_greedy(
         prev = best;
     }
     let last = (seq.len() / classes.max(1)).saturating_sub(1);
-    close(&mut steps, run, last);
-    (text, confs, steps)
+    close(&mut steps, &mut runs, run, last);
+    Decoded {
+        text,
+        confs,
+        steps,
+        runs,
+    }
+}
+
+/// For each character of `d`, the highest probability any of the `classes` had over the time
+/// steps of its run and one step either side: how much the recogniser thought of those
+/// letters there.
+pub(crate) fn class_probability(
+    seq: &[f32],
+    n_classes: usize,
+    d: &Decoded,
+    classes: &[usize],
+) -> Vec<f32> {
+    let steps = seq.len() / n_classes.max(1);
+    d.runs
+        .iter()
+        .map(|&(start, end)| {
+            (start.saturating_sub(1)..=(end + 1).min(steps.saturating_sub(1)))
+                .flat_map(|t| classes.iter().map(move |&k| t * n_classes + k))
+                .filter_map(|i| seq.get(i).copied())
+                .fold(0.0, f32::max)
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -219,12 +268,17 @@ mod tests {
             row[s] = 0.7;
             seq.extend(row);
         }
-        let (text, confs, steps) = ctc_greedy(&seq, 4, &dict);
-        assert_eq!(text, "aab ");
-        assert_eq!(confs.len(), 4);
+        let d = ctc_greedy(&seq, 4, &dict);
+        assert_eq!(d.text, "aab ");
+        assert_eq!(d.confs.len(), 4);
         // `a a` at steps 0–1, `a` at 3, `b b` at 4–5, the space at 7.
-        assert_eq!(steps, vec![0.5, 3.0, 4.5, 7.0]);
-        assert!(confs.iter().all(|&c| (c - 0.7).abs() < 1e-6));
+        assert_eq!(d.steps, vec![0.5, 3.0, 4.5, 7.0]);
+        assert_eq!(d.runs, vec![(0, 1), (3, 3), (4, 5), (7, 7)]);
+        assert!(d.confs.iter().all(|&c| (c - 0.7).abs() < 1e-6));
+        // `b` (class 2) beside the second `a`: 0.7 at step 4, one step after its run.
+        let pb = class_probability(&seq, 4, &d, &[2]);
+        assert!((pb[1] - 0.7).abs() < 1e-6);
+        assert!((pb[0] - 0.1).abs() < 1e-6);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Clean-up of recognised text where the recogniser is known to slip on Latin print: capitals
 //! whose shape is the same in lower case (`S`, `O`, `C`…) read as capitals inside a
 //! lower-case word, an accented capital that opens a line read in lower case, `İ` read `i`,
-//! `Æ` read `AE`, `Þ` read `p`.
+//! `Æ` read `AE`, `Þ` read `p` or `P`, Romanian `ș` read with the cedilla of Turkish `ş`.
 
 /// Letters that look the same in both cases, give or take their size.
 const SAME_SHAPE: &[char] = &['c', 'o', 's', 'u', 'v', 'w', 'x', 'z', 'k', 'p'];
@@ -27,6 +27,48 @@ pub(crate) fn latin_only(line: &str) -> String {
         .collect::<String>()
         .trim()
         .to_string()
+}
+
+/// The line's case slips fixed ([`fix_case`]), then the letters of one language read as
+/// another's ([`romanian_commas`], [`icelandic_thorn`]).
+pub(crate) fn mend(line: &str) -> String {
+    icelandic_thorn(&romanian_commas(&fix_case(line)))
+}
+
+/// Romanian writes `ș`, `ț` with a comma below; the recogniser often gives the cedilla forms
+/// of Turkish (`Ştefan`), which are also the legacy encoding of Romanian text. In a line that
+/// has a letter only Romanian uses (`ă`, `ș`, `ț`), the cedilla forms are made commas.
+pub(crate) fn romanian_commas(line: &str) -> String {
+    if !line.chars().any(|c| "ăĂșȘțȚ".contains(c)) {
+        return line.to_string();
+    }
+    line.chars()
+        .map(|c| match c {
+            'Ş' => 'Ș',
+            'ş' => 'ș',
+            'Ţ' => 'Ț',
+            'ţ' => 'ț',
+            other => other,
+        })
+        .collect()
+}
+
+/// `Þ` read as `P` opening `Þór` (`Póra`, `Pórsdóttir`) in a line that is Icelandic by a
+/// letter or a patronymic (`ð`, `þ`, `-dóttir`): no Icelandic word opens with `Pór`.
+pub(crate) fn icelandic_thorn(line: &str) -> String {
+    let icelandic = line.chars().any(|c| "ðÐþÞ".contains(c)) || line.contains("dóttir");
+    if !icelandic {
+        return line.to_string();
+    }
+    line.split(' ')
+        .map(
+            |w| match w.strip_prefix("Pór").or_else(|| w.strip_prefix("pór")) {
+                Some(rest) => format!("Þór{rest}"),
+                None => w.to_string(),
+            },
+        )
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Fixes the case slips of one line.
@@ -168,9 +210,14 @@ fn fix_word(word: &str, first: bool, first_or_after_capital: bool) -> String {
     if first
         && out.first() == Some(&'p')
         && out.len() >= 3
-        && out.iter().skip(1).all(|c| c.is_lowercase())
         && out
             .iter()
+            .skip(1)
+            .take_while(|c| **c != '-')
+            .all(|c| c.is_lowercase())
+        && out
+            .iter()
+            .take_while(|c| **c != '-')
             .any(|c| matches!(c, 'ð' | 'ó' | 'á' | 'í' | 'ú' | 'ý' | 'æ' | 'ö'))
         && let Some(c0) = out.first_mut()
     {
@@ -227,6 +274,8 @@ mod tests {
         assert_eq!(fix_case("AEBELTOFT"), "AEBELTOFT");
         assert_eq!(fix_case("póra"), "Þóra");
         assert_eq!(fix_case("pórsdóttir"), "Þórsdóttir");
+        assert_eq!(fix_case("pórsdóttir-Ólafsson"), "Þórsdóttir-Ólafsson");
+        assert_eq!(fix_case("pa-Óla"), "pa-Óla");
         assert_eq!(fix_case("par"), "par");
         assert_eq!(fix_case("Pétursdóttir"), "Pétursdóttir");
         assert_eq!(fix_case("ólafsson"), "Ólafsson");
@@ -236,6 +285,28 @@ mod tests {
             fix_case("NUM. SOpORTE / AUTHoRITY"),
             "NUM. SOPORTE / AUTHORITY"
         );
+    }
+
+    #[test]
+    fn thorn_read_as_p_in_an_icelandic_line() {
+        assert_eq!(icelandic_thorn("Póra Sigríður"), "Þóra Sigríður");
+        assert_eq!(
+            icelandic_thorn("Pórsdóttir-Ólafsson"),
+            "Þórsdóttir-Ólafsson"
+        );
+        assert_eq!(icelandic_thorn("Sigríður Póra"), "Sigríður Þóra");
+        // `Pétursdóttir` is a name; `Pórtela` is not Icelandic.
+        assert_eq!(icelandic_thorn("Pétursdóttir"), "Pétursdóttir");
+        assert_eq!(icelandic_thorn("Pórtela"), "Pórtela");
+    }
+
+    #[test]
+    fn cedillas_in_a_romanian_line_are_commas() {
+        assert_eq!(romanian_commas("Ştefan Mădălina"), "Ștefan Mădălina");
+        assert_eq!(romanian_commas("Ţurcanu-Brâncuși"), "Țurcanu-Brâncuși");
+        // Turkish keeps its cedillas.
+        assert_eq!(romanian_commas("Ayşe Şahin"), "Ayşe Şahin");
+        assert_eq!(romanian_commas("Eskişehir"), "Eskişehir");
     }
 
     #[test]
