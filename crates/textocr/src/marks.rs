@@ -5,7 +5,8 @@
 //! split from it by a blank row, is the mark above; a small blob apart from it just under its
 //! baseline is a comma. Two dots side by side over a `y` make it `ÿ` (also when read `ï` or `ë`
 //! if its stem goes below the line, as a `y`'s does); one stroke closed round a hole
-//! above the x-height over an `a` makes it `å`. Anything less clear leaves the reading alone.
+//! above the x-height over an `a` makes it `å`; an `i` with nothing above the x-height is
+//! Turkish `ı`. Anything less clear leaves the reading alone.
 
 use image::RgbImage;
 
@@ -13,16 +14,32 @@ use crate::DetBox;
 use crate::regions::regions;
 
 /// The letters this module puts back.
-pub(crate) const RESTORED: [&str; 8] = ["å", "Å", "ÿ", "Ÿ", "ș", "Ș", "ț", "Ț"];
+pub(crate) const RESTORED: [&str; 9] = ["å", "Å", "ÿ", "Ÿ", "ș", "Ș", "ț", "Ț", "ı"];
+
+/// The letters of [`RESTORED`] that the character read as `c` may be put back as.
+pub(crate) fn targets(c: char) -> &'static [&'static str] {
+    match family(c) {
+        Some(Family::Y | Family::DotsOnly) => &["ÿ", "Ÿ"],
+        Some(Family::A) => &["å", "Å"],
+        Some(Family::Dotless) => &["ı"],
+        Some(Family::Comma) => &["ș", "Ș", "ț", "Ț"],
+        None => &[],
+    }
+}
 
 /// The recogniser's least probability for `å` or `ÿ` where one is restored (see `restore`).
 /// The comma below needs none: the recogniser gives a capital `Ț` 10⁻⁵ where it is printed.
-const MIN_MARK_PROBABILITY: f32 = 5e-4;
+const MIN_MARK_PROBABILITY: f32 = 3e-5;
+
+/// The same for `ı` read `i`: where rendered documents printed it the recogniser gave it about
+/// 0.3; on photos, `i`s whose dot was lost in print or glare (`Suomı`, `identifyıng`) had up to
+/// 0.003.
+const MIN_DOTLESS_PROBABILITY: f32 = 0.02;
 
 /// `text` (as the recogniser read the line in box `b`, its characters centred at `char_x`)
 /// with the diaeresis of `ÿ`, the ring of `å` and the comma of `ș`, `ț` put back where the
 /// image shows them. `marked`: for each character, the recogniser's probability for the
-/// [`RESTORED`] letters there.
+/// letters it may be put back as ([`targets`]) there.
 pub(crate) fn restore(
     image: &RgbImage,
     b: &DetBox,
@@ -47,17 +64,29 @@ pub(crate) fn restore(
             continue;
         }
         // The recogniser must have given the marked letter some thought there: on photos,
-        // specks in a bold `A` or a `y` looked like rings and dots, where it gave `Å`, `ÿ`
-        // under 3·10⁻⁴; where the rendered documents had them, 9·10⁻⁴ and more.
-        if marked.get(i).is_none_or(|&p| p < MIN_MARK_PROBABILITY) {
+        // specks in a bold `A` or a `y` looked like rings and dots where it gave `Å`, `ÿ`
+        // 1.2·10⁻⁵ at most; where rendered documents had them, 8.8·10⁻⁵ and more.
+        let least = if fam == Family::Dotless {
+            MIN_DOTLESS_PROBABILITY
+        } else {
+            MIN_MARK_PROBABILITY
+        };
+        if marked.get(i).is_none_or(|&p| p < least) {
             continue;
         }
         let Some(win) = Window::at(image, b, cx, pitch) else {
             continue;
         };
-        let ring_line = (fam == Family::A)
+        let x_line = matches!(fam, Family::A | Family::Dotless)
             .then(|| reference_top(image, b, char_x, i, pitch, &chars))
             .flatten();
+        if fam == Family::Dotless {
+            if let (Some(slot), true) = (out.get_mut(i), x_line.is_some_and(|l| no_dot(&win, l))) {
+                *slot = 'ı';
+            }
+            continue;
+        }
+        let ring_line = x_line;
         let mut mark = mark_above(&win, fam, ring_line);
         // Dots a pixel or two across: looked at again with their grey counted as ink.
         if mark.is_none() && fam != Family::A {
@@ -91,6 +120,8 @@ enum Family {
     /// `ï`, `ë`: a diaeresis seen over the wrong letter (not `ü`, common where `ÿ` is rare: a
     /// neighbour's tail reaching into its column would make too many `Mÿller`s).
     DotsOnly,
+    /// `i`: Turkish `ı` has no dot, and the recogniser reads it `i`.
+    Dotless,
     /// `S`, `T` and the cedilla forms: the comma below of Romanian `Ș`, `Ț`, `ș`, `ț`. (The
     /// recogniser reads the small letters with their comma; on photos a speck under a `t`
     /// of `Signature` looked like one.)
@@ -103,6 +134,7 @@ fn family(c: char) -> Option<Family> {
         'y' | 'ý' | 'Y' | 'Ý' => Some(Family::Y),
         'a' | 'á' | 'A' | 'Á' => Some(Family::A),
         'ï' | 'ë' => Some(Family::DotsOnly),
+        'i' => Some(Family::Dotless),
         'S' | 'T' | 'Ş' | 'ş' | 'Ţ' | 'ţ' => Some(Family::Comma),
         _ => None,
     }
@@ -127,6 +159,21 @@ enum Mark {
 
 /// Letters that go below the line.
 const DESCENDERS: &str = "gjpqyÿýçşţșțęąųQJ,;()";
+
+/// Whether the `i` in `win` has no ink above the x-height `line` in its middle third of
+/// columns (its neighbours' capitals and ascenders may reach into the others), its body being
+/// seven rows high at least (under that a dot merges or vanishes).
+fn no_dot(win: &Window, line: usize) -> bool {
+    let Some((_, foot)) = win.body_rows() else {
+        return false;
+    };
+    if foot < line + 6 {
+        return false;
+    }
+    let (c0, c1) = (win.w / 3, (2 * win.w).div_ceil(3));
+    !(0..line.saturating_sub(1))
+        .any(|y| (c0..c1).any(|x| win.ink.get(y * win.w + x).copied().unwrap_or(false)))
+}
 
 /// Whether a letter next to letter `i` goes below the line.
 fn beside_descender(chars: &[char], i: usize) -> bool {
@@ -763,6 +810,23 @@ mod tests {
         assert_eq!(restore(&low, &b, "Tu", &xs, &SURE), "Tu");
         let (aside, b) = t_over(&[(37, 22, 2, 3)]);
         assert_eq!(restore(&aside, &b, "Tu", &xs, &SURE), "Tu");
+    }
+
+    #[test]
+    fn an_i_without_a_dot_is_dotless() {
+        // `n`, `i`, `m` at x = 10, 20, 30, their tops at the x-height (row 20).
+        let body = [(6, 20, 8, 14), (19, 20, 3, 14), (26, 20, 9, 14)];
+        let xs = [10.0, 20.0, 30.0];
+        let dotless = drawn(&body);
+        assert_eq!(restore(&dotless, &line(), "nim", &xs, &SURE), "nım");
+        // Unless the recogniser all but ruled `ı` out.
+        assert_eq!(restore(&dotless, &line(), "nim", &xs, &[0.01; 3]), "nim");
+        let mut with_dot = body.to_vec();
+        with_dot.push((19, 14, 3, 3));
+        assert_eq!(
+            restore(&drawn(&with_dot), &line(), "nim", &xs, &SURE),
+            "nim"
+        );
     }
 
     #[test]
