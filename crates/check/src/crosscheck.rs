@@ -261,8 +261,18 @@ pub fn compare(mrz: &Mrz, printed: &PrintedFields) -> Vec<Comparison> {
     let (surname, given) = split_combined(printed);
     let surname = surname.as_deref().and_then(comparable_name);
     let given = given.as_deref().and_then(comparable_name);
+    // Under ICAO's `Name / Nom` the surname and the given names stand on two lines: with the
+    // surname's line not read, the one name found is the given names (an Australian passport
+    // photo gave `JANE` for `CITIZEN`). Such a surname is not compared.
+    let given_taken_for_surname = |s: &str| {
+        given.is_none()
+            && !mrz.first_name.is_empty()
+            && same_name(s, &mrz.first_name, truncated)
+            && !same_name(s, &mrz.last_name, truncated)
+    };
     if let Some(s) = &surname
         && !mrz.last_name.is_empty()
+        && !given_taken_for_surname(s)
     {
         // A combined "Surname, Given names" field read without its comma holds the whole name.
         let whole = format!("{} {}", mrz.last_name, mrz.first_name);
@@ -429,6 +439,37 @@ mod tests {
         assert!(!same_date(&parse_date("08 DEC 1974").unwrap(), &uto, birth));
         // Another date still conflicts on a US document.
         assert!(!same_date(&parse_date("07/12/1974").unwrap(), &usa, birth));
+    }
+
+    #[test]
+    fn the_given_names_alone_under_a_name_label_are_not_a_surname_conflict() {
+        use super::{CompareField, compare};
+        use crate::extract::PrintedFields;
+        let today = idverify_mrz::Date::new(2026, 11, 27).unwrap();
+        let mrz = idverify_mrz::parse(
+            &[
+                "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
+                "L898902C36UTO7408122F1204159ZE184226B<<<<<10",
+            ],
+            today,
+        )
+        .unwrap();
+        let surname_row = |surname: &str, given: Option<&str>| {
+            let printed = PrintedFields {
+                surname: Some(surname.into()),
+                given_names: given.map(Into::into),
+                ..PrintedFields::default()
+            };
+            compare(&mrz, &printed)
+                .into_iter()
+                .find(|c| c.field == CompareField::Surname)
+                .map(|c| c.equal)
+        };
+        assert_eq!(surname_row("Anna Maria", None), None);
+        // With the given names read too, or another name, the surname is compared.
+        assert_eq!(surname_row("Anna Maria", Some("Anna Maria")), Some(false));
+        assert_eq!(surname_row("Anderson", None), Some(false));
+        assert_eq!(surname_row("Eriksson", None), Some(true));
     }
 
     #[test]
