@@ -147,6 +147,8 @@ struct Recogniser {
     model: rten::Model,
     /// Output class `i` is `dict[i]`: index 0 the CTC blank (empty), last the space.
     dict: Vec<String>,
+    /// The letters the mark restoration puts back (`marks::RESTORED`) and their classes.
+    restored: Vec<(&'static str, usize)>,
 }
 
 impl Recogniser {
@@ -166,9 +168,20 @@ impl Recogniser {
             return Err(Error::Dictionary("the dictionary is empty".into()));
         }
         classes.push(" ".into());
+        let restored = classes
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| {
+                marks::RESTORED
+                    .iter()
+                    .find(|r| **r == s.as_str())
+                    .map(|r| (*r, i))
+            })
+            .collect();
         Ok(Self {
             model,
             dict: classes,
+            restored,
         })
     }
 }
@@ -250,7 +263,7 @@ impl Models {
         if opts.skip_mrz_lines {
             det::drop_mrz_like(&mut boxes);
         }
-        let mut lines = rec::recognise(&self.rec.model, &self.rec.dict, &upright, &boxes, opts)?;
+        let mut lines = rec::recognise(&self.rec, &upright, &boxes, opts)?;
         for l in &mut lines {
             l.text = text_fix::latin_only(&l.text);
         }
@@ -277,7 +290,7 @@ impl Models {
             score: 1.0,
         };
         let opts = ReadOptions::default();
-        let mut out = rec::recognise(&self.rec.model, &self.rec.dict, line, &[b], &opts)?;
+        let mut out = rec::recognise(&self.rec, line, &[b], &opts)?;
         out.pop()
             .ok_or_else(|| Error::Inference("no output for the line".into()))
     }

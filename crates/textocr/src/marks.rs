@@ -86,8 +86,7 @@ pub(crate) fn restore(
             }
             continue;
         }
-        let ring_line = x_line;
-        let mut mark = mark_above(&win, fam, ring_line);
+        let mut mark = mark_above(&win, fam, x_line);
         // Dots a pixel or two across: looked at again with their grey counted as ink.
         if mark.is_none() && fam != Family::A {
             mark = Window::thresholded(image, b, cx, pitch, Some(0.7))
@@ -128,7 +127,7 @@ enum Family {
     Comma,
 }
 
-/// The letters read for `ÿ` and `å`.
+/// What the letter read as `c` may be put back as, if anything.
 fn family(c: char) -> Option<Family> {
     match c {
         'y' | 'ý' | 'Y' | 'Ý' => Some(Family::Y),
@@ -201,17 +200,11 @@ fn descends(
     };
     // The baseline: the highest bottom of the letters up to two away (a neighbour's window may
     // take in the tail of the letter beside it, so it never ends above the line).
-    let base = (i.saturating_sub(2)..=i + 2)
-        .filter(|&k| k != i)
-        .filter(|&k| {
-            chars
-                .get(k)
-                .is_some_and(|c| c.is_alphabetic() && !DESCENDERS.contains(*c))
-        })
-        .filter_map(|k| char_x.get(k))
-        .filter_map(|&x| Window::at(image, b, x, pitch)?.body_rows())
-        .map(|(_, bottom)| bottom)
-        .min();
+    let base = neighbour_bodies(image, b, char_x, i, pitch, chars, |c| {
+        c.is_alphabetic() && !DESCENDERS.contains(c)
+    })
+    .map(|(_, bottom)| bottom)
+    .min();
     let Some(base) = base else {
         return false;
     };
@@ -387,9 +380,10 @@ fn upper_pocket_bottom(ink: &[bool], w: usize, h: usize) -> Option<usize> {
         .min()
 }
 
-/// The top row (in the line's windows) of the letters up to two away from letter `i` that have no mark and
-/// reach no higher than the others of their case: the x-height of lowercase, the cap height of
-/// capitals (the lower of the two when both are there). `None` without such a neighbour.
+/// The top row (in the line's windows) of the letters up to two away from letter `i` that
+/// have no mark and reach no higher than the others of their case: the x-height of lowercase,
+/// the cap height of capitals (the lower of the two when both are there). `None` without such
+/// a neighbour.
 fn reference_top(
     image: &RgbImage,
     b: &DetBox,
@@ -398,17 +392,28 @@ fn reference_top(
     pitch: f32,
     chars: &[char],
 ) -> Option<usize> {
+    neighbour_bodies(image, b, char_x, i, pitch, chars, |c| {
+        "acemnorsuvwxz".contains(c) || (c.is_ascii_uppercase() && !"AJQ".contains(c))
+    })
+    .map(|(top, _)| top)
+    .max()
+}
+
+/// The body rows (first, last) of the letters up to two away from letter `i` that `keep`
+/// accepts, each in its own window of the line.
+fn neighbour_bodies<'a>(
+    image: &'a RgbImage,
+    b: &'a DetBox,
+    char_x: &'a [f32],
+    i: usize,
+    pitch: f32,
+    chars: &'a [char],
+    keep: impl Fn(char) -> bool + 'a,
+) -> impl Iterator<Item = (usize, usize)> + 'a {
     (i.saturating_sub(2)..=i + 2)
-        .filter(|&k| k != i)
-        .filter(|&k| {
-            chars.get(k).is_some_and(|&c| {
-                "acemnorsuvwxz".contains(c) || (c.is_ascii_uppercase() && !"AJQ".contains(c))
-            })
-        })
+        .filter(move |&k| k != i && chars.get(k).is_some_and(|&c| keep(c)))
         .filter_map(|k| char_x.get(k))
-        .filter_map(|&x| Window::at(image, b, x, pitch)?.body_rows())
-        .map(|(top, _)| top)
-        .max()
+        .filter_map(move |&x| Window::at(image, b, x, pitch)?.body_rows())
 }
 
 /// The pockets of paper of a `w` × `h` grid whose ink is `ink(index)`: 4-connected regions of

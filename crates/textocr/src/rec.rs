@@ -6,7 +6,7 @@ use image::RgbImage;
 use rten_tensor::NdTensor;
 use rten_tensor::prelude::*;
 
-use crate::{DetBox, Error, OcrLine, ReadOptions, marks};
+use crate::{DetBox, Error, OcrLine, ReadOptions, Recogniser, marks};
 
 /// The recogniser's input height.
 const REC_HEIGHT: usize = 48;
@@ -24,8 +24,7 @@ fn rec_width(b: &DetBox) -> usize {
 /// Recognises `boxes` of `image`; the result is in the order of `boxes` (at most
 /// `opts.max_lines` of them, the highest-scoring kept).
 pub(crate) fn recognise(
-    model: &rten::Model,
-    dict: &[String],
+    rec: &Recogniser,
     image: &RgbImage,
     boxes: &[DetBox],
     opts: &ReadOptions,
@@ -39,15 +38,6 @@ pub(crate) fn recognise(
         keep.truncate(opts.max_lines);
         keep.sort_unstable();
     }
-    let restored: Vec<(&str, usize)> = dict
-        .iter()
-        .enumerate()
-        .filter_map(|(i, s)| {
-            marks::RESTORED
-                .contains(&s.as_str())
-                .then_some((s.as_str(), i))
-        })
-        .collect();
     // Batches of similar widths.
     let mut by_width = keep.clone();
     by_width.sort_by_key(|&i| boxes.get(i).map_or(0, rec_width));
@@ -57,7 +47,7 @@ pub(crate) fn recognise(
             .iter()
             .filter_map(|&i| boxes.get(i).copied())
             .collect();
-        let lines = run_batch(model, dict, &restored, image, &chosen)?;
+        let lines = run_batch(rec, image, &chosen)?;
         for (&i, line) in chunk.iter().zip(lines) {
             if let Some(slot) = results.get_mut(i) {
                 *slot = Some(line);
@@ -68,9 +58,11 @@ pub(crate) fn recognise(
 }
 
 fn run_batch(
-    model: &rten::Model,
-    dict: &[String],
-    restored: &[(&str, usize)],
+    Recogniser {
+        model,
+        dict,
+        restored,
+    }: &Recogniser,
     image: &RgbImage,
     boxes: &[DetBox],
 ) -> Result<Vec<OcrLine>, Error> {
@@ -120,16 +112,14 @@ fn run_batch(
             })
             .collect();
         let marked = class_probability(seq, c, &decoded, &classes);
-        let Decoded {
-            text, confs, steps, ..
-        } = decoded;
         // Step → column of the padded input → pixel of the image.
         let px_per_step = width as f32 / t.max(1) as f32 * b.width / rec_width(b) as f32;
-        let char_x: Vec<f32> = steps
-            .iter()
+        let char_x: Vec<f32> = decoded
+            .steps()
             .map(|s| b.x + (s + 0.5) * px_per_step)
             .collect();
-        let text = marks::restore(image, b, &text, &char_x, &marked);
+        let text = marks::restore(image, b, &decoded.text, &char_x, &marked);
+        let confs = decoded.confs;
         let confidence = if confs.is_empty() {
             0.0
         } else {
@@ -190,11 +180,18 @@ pub(crate) struct Decoded {
     pub(crate) text: String,
     /// Each emitted class's probability (one per dictionary entry emitted).
     pub(crate) confs: Vec<f32>,
-    /// For each character of the text, the middle of the run of time steps that emitted it
-    /// (a fraction of a step when the run is even).
-    pub(crate) steps: Vec<f32>,
     /// For each character of the text, its run of time steps (first, last).
     pub(crate) runs: Vec<(usize, usize)>,
+}
+
+impl Decoded {
+    /// For each character of the text, the middle of the run of time steps that emitted it
+    /// (a fraction of a step when the run is even).
+    pub(crate) fn steps(&self) -> impl Iterator<Item = f32> + '_ {
+        self.runs
+            .iter()
+            .map(|&(start, end)| 0.5 * (start + end) as f32)
+    }
 }
 
 /// Greedy CTC decoding of `seq` (time steps × `classes` probabilities): the best class at each
@@ -202,24 +199,19 @@ pub(crate) struct Decoded {
 pub(crate) fn ctc_greedy(seq: &[f32], classes: usize, dict: &[String]) -> Decoded {
     let mut text = String::new();
     let mut confs = Vec::new();
-    let mut steps: Vec<f32> = Vec::new();
     let mut runs: Vec<(usize, usize)> = Vec::new();
     let mut prev = 0usize;
     // First step of the current run and how many characters its dictionary entry has.
     let mut run: Option<(usize, usize)> = None;
-    let close = |steps: &mut Vec<f32>,
-                 runs: &mut Vec<(usize, usize)>,
-                 run: Option<(usize, usize)>,
-                 end: usize| {
+    let close = |runs: &mut Vec<(usize, usize)>, run: Option<(usize, usize)>, end: usize| {
         if let Some((start, n)) = run {
-            steps.extend(std::iter::repeat_n(0.5 * (start + end) as f32, n));
             runs.extend(std::iter::repeat_n((start, end), n));
         }
     };
     for (t, step) in seq.chunks_exact(classes.max(1)).enumerate() {
         let (best, p) = best_class(step, dict);
         if best != prev {
-            close(&mut steps, &mut runs, run.take(), t.saturating_sub(1));
+            close(&mut runs, run.take(), t.saturating_sub(1));
         }
         if best != 0
             && best != prev
@@ -232,13 +224,8 @@ pub(crate) fn ctc_greedy(seq: &[f32], classes: usize, dict: &[String]) -> Decode
         prev = best;
     }
     let last = (seq.len() / classes.max(1)).saturating_sub(1);
-    close(&mut steps, &mut runs, run, last);
-    Decoded {
-        text,
-        confs,
-        steps,
-        runs,
-    }
+    close(&mut runs, run, last);
+    Decoded { text, confs, runs }
 }
 
 /// The class a time step emits: the most probable, except that a blank short of 0.4 gives way
@@ -308,7 +295,7 @@ mod tests {
         assert_eq!(d.text, "aab ");
         assert_eq!(d.confs.len(), 4);
         // `a a` at steps 0–1, `a` at 3, `b b` at 4–5, the space at 7.
-        assert_eq!(d.steps, vec![0.5, 3.0, 4.5, 7.0]);
+        assert_eq!(d.steps().collect::<Vec<_>>(), vec![0.5, 3.0, 4.5, 7.0]);
         assert_eq!(d.runs, vec![(0, 1), (3, 3), (4, 5), (7, 7)]);
         assert!(d.confs.iter().all(|&c| (c - 0.7).abs() < 1e-6));
         // `b` (class 2) beside the second `a`: 0.7 at step 4, one step after its run.
