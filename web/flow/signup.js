@@ -15,9 +15,12 @@
   var POLL_MS = 1000;
   var POLL_SLOW_MS = 90000;
   var LOCALES = ['en', 'fr'];
-  // Concern codes (docs/concerns.md) that a new photo can fix: MRZ not found, image too small,
-  // too blurred, glare over the MRZ. The person is asked for a retake with the concern's message.
-  var RETAKE_CONCERN = /^DC0(01|20|21|22)$/;
+  // Concern codes (docs/concerns.md) that a new photo can fix, for a service that does not say
+  // so itself (its status call gives each concern `retake` and `next`).
+  var RETAKE_CONCERN = /^DC0(01|02|03|20|21|22|30|31|32)$/;
+  // After this many retakes for the same concern the person may go on to a person's review
+  // instead of being asked again.
+  var MAX_RETAKES = 2;
 
   var script = document.currentScript;
   var scriptBase = script && script.src ? new URL('..', script.src).href.replace(/\/$/, '') : '';
@@ -693,8 +696,31 @@
 
   function retakeConcerns(st) {
     var list = (st && st.concerns) || [];
-    return list.filter(function (c) { return c && (c.retake === true || RETAKE_CONCERN.test(c.id || '')); });
+    return list.filter(function (c) {
+      return c && (c.retake === true || (c.retake === undefined && RETAKE_CONCERN.test(c.id || '')));
+    });
   }
+
+  // The reason and the next step the person reads for each concern: the flow's own words for
+  // the code (locales: concern.<code>, next.<step>), else the service's message.
+  Flow.prototype.concernReasons = function (concerns) {
+    var t = this.t;
+    var seen = {};
+    var out = [];
+    (concerns || []).forEach(function (c) {
+      if (!c || c.id === 'DC023') return;
+      var reason = t('concern.' + c.id);
+      if (reason === 'concern.' + c.id) reason = c.message || '';
+      if (reason && !seen[reason]) { seen[reason] = true; out.push(reason); }
+    });
+    (concerns || []).forEach(function (c) {
+      var step = c && c.next;
+      if (!step || step === 'none') return;
+      var text = t('next.' + step);
+      if (text !== 'next.' + step && !seen[text]) { seen[text] = true; out.push(text); }
+    });
+    return out;
+  };
 
   function looksUnread(ocr) {
     var a = ocr && ocr.data && ocr.data.attributes;
@@ -713,13 +739,21 @@
       return;
     }
     var retake = retakeConcerns(st);
-    if (retake.length || looksUnread(st.ocr)) {
-      s.retakeReasons = retake.map(function (c) { return c.message; });
+    s.retakes = s.retakes || {};
+    // A concern already retaken MAX_RETAKES times does not ask again: the person goes on and a
+    // person reviews the document (the integrator has the decision and its concerns).
+    var fresh = retake.filter(function (c) { return (s.retakes[c.id] || 0) < MAX_RETAKES; });
+    var unread = !retake.length && looksUnread(st.ocr);
+    if (unread && (s.retakes.unread || 0) < MAX_RETAKES) fresh = [{ id: 'unread' }];
+    if (fresh.length) {
+      s.retakeReasons = this.concernReasons(retake);
+      s.retakeIds = fresh.map(function (c) { return c.id; });
       this.go('retake');
       return;
     }
+    s.stuck = retake.length > 0 || unread;
     s.person = prefill(st.ocr.data.attributes);
-    this.go(st.ocr.applicationStatus === 'declined' ? 'declined' : 'details');
+    this.go(st.ocr.applicationStatus === 'declined' && !s.stuck ? 'declined' : 'details');
   };
 
   Flow.prototype.resetVerification = function () {
@@ -750,17 +784,26 @@
     var self = this;
     var t = this.t;
     var s = this.state;
-    var reasons = s.retakeReasons && s.retakeReasons.length ? s.retakeReasons : [t('retake.generic')];
+    var reasons = s.retakeReasons && s.retakeReasons.length ? s.retakeReasons : [t('retake.generic'), t('next.retake')];
     return h('div', { class: 'idv-step' }, [
       this.heading(t('retake.heading')),
       h('div', { role: 'alert' }, [h('p', { text: t('retake.intro') }), concernList(reasons)]),
       h('div', { class: 'idv-actions' }, [
         h('button', { type: 'button', class: 'idv-btn idv-primary', text: t('retake.action'), onclick: function () {
+          s.retakes = s.retakes || {};
+          (s.retakeIds || []).forEach(function (id) { s.retakes[id] = (s.retakes[id] || 0) + 1; });
           delete s.images.front;
           delete s.images.back;
           self.resetVerification();
           self.go('capture-front');
-        } })
+        } }),
+        // After a first retake the person may also go on to a person's review.
+        (s.retakeIds || []).some(function (id) { return (s.retakes && s.retakes[id]) > 0; })
+          ? h('button', { type: 'button', class: 'idv-btn', text: t('retake.continue'), onclick: function () {
+            s.stuck = true;
+            s.person = prefill((s.status && s.status.ocr && s.status.ocr.data && s.status.ocr.data.attributes) || {});
+            self.go('details');
+          } }) : null
       ])
     ]);
   };
@@ -769,7 +812,7 @@
     var self = this;
     var t = this.t;
     var s = this.state;
-    var reasons = (s.status && s.status.concerns || []).map(function (c) { return c.message; });
+    var reasons = this.concernReasons(s.status && s.status.concerns);
     return h('div', { class: 'idv-step' }, [
       this.heading(t('declined.heading')),
       h('div', { role: 'alert' }, [h('p', { text: t('declined.intro') }), concernList(reasons)]),
@@ -797,8 +840,9 @@
       nationality: this.field('nationality', t('details.nationality'), { type: 'text', value: p.nationality, maxlength: '3', autocapitalize: 'characters', required: true }),
       documentNumber: this.field('documentNumber', t('details.documentNumber'), { type: 'text', value: p.documentNumber, autocapitalize: 'characters' })
     };
-    var review = s.status && s.status.ocr && s.status.ocr.applicationStatus === 'needs-review'
-      ? h('p', { class: 'idv-note', text: t('review.note') }) : null;
+    var review = s.stuck ? h('p', { class: 'idv-note', 'data-idv-stuck': '', text: t('retake.stuck') })
+      : s.status && s.status.ocr && s.status.ocr.applicationStatus === 'needs-review'
+        ? h('p', { class: 'idv-note', text: t('review.note') }) : null;
     return this.form([
       this.heading(t('details.heading')),
       h('p', { text: t('details.intro') }),

@@ -78,7 +78,15 @@ fn age_on(birth: Date, today: Date) -> i32 {
     years
 }
 
-fn quality_concerns(side: &str, q: &ImageQuality, policy: &Policy, out: &mut Vec<Raised>) {
+/// The image-quality concerns of one side. Glare is an MRZ measure: a side without an MRZ
+/// read gets no glare concern, whatever its measure says.
+fn quality_concerns(
+    side: &str,
+    q: &ImageQuality,
+    has_mrz: bool,
+    policy: &Policy,
+    out: &mut Vec<Raised>,
+) {
     let (long, short) = (q.width.max(q.height), q.width.min(q.height));
     let (w, h) = (q.width.to_string(), q.height.to_string());
     if long < policy.image.min_long_side || short < policy.image.min_short_side {
@@ -91,7 +99,7 @@ fn quality_concerns(side: &str, q: &ImageQuality, policy: &Policy, out: &mut Vec
         // and its one cause is its size. NaN counts as blurred.
         out.push(Raised::new(ConcernKind::ImageBlurred, &[("side", side)]));
     }
-    if q.glare_over_mrz > policy.image.max_glare_over_mrz {
+    if has_mrz && q.glare_over_mrz > policy.image.max_glare_over_mrz {
         let percent = format!("{:.0}", (q.glare_over_mrz * 100.0).clamp(0.0, 100.0));
         out.push(Raised::new(
             ConcernKind::GlareOverMrz,
@@ -268,10 +276,13 @@ pub fn assess(input: &CheckInput, policy: &Policy, today: Date) -> Assessment {
     let mut raised: Vec<Raised> = Vec::new();
 
     if let Some(q) = &input.front.quality {
-        quality_concerns("front", q, policy, &mut raised);
+        let has_mrz = input.front.mrz.is_some();
+        quality_concerns("front", q, has_mrz, policy, &mut raised);
     }
-    if let Some(q) = input.back.as_ref().and_then(|b| b.quality.as_ref()) {
-        quality_concerns("back", q, policy, &mut raised);
+    if let Some(b) = &input.back
+        && let Some(q) = &b.quality
+    {
+        quality_concerns("back", q, b.mrz.is_some(), policy, &mut raised);
     }
 
     let front_printed = extract_printed(&input.front.lines);

@@ -227,8 +227,118 @@ fn comparable_name(value: &str) -> Option<String> {
     Some(v.to_string())
 }
 
-/// Compares every field both zones carry.
+/// The parts of a printed line that may hold one value: the whole line, and what follows a
+/// `Label:` on it.
+fn value_parts(text: &str) -> impl Iterator<Item = &str> {
+    std::iter::once(text.trim()).chain(
+        text.rsplit_once(':')
+            .map(|(_, v)| v.trim())
+            .filter(|v| !v.is_empty()),
+    )
+}
+
+/// A printed line that holds the MRZ's value of `field`, when one does: the MRZ says what to
+/// look for, and a printed zone that shows it anywhere agrees with it, whichever label the
+/// layout tied to which line. (A changed printed value is not found: the conflict stands.)
+fn found_in_texts(field: CompareField, mrz: &Mrz, printed: &PrintedFields) -> Option<String> {
+    let truncated = names_truncated(mrz);
+    let holds = |part: &str| -> bool {
+        match field {
+            CompareField::DocumentNumber => {
+                !mrz.document_number.is_empty() && same_number(part, &mrz.document_number)
+            }
+            CompareField::Surname => {
+                !mrz.last_name.is_empty()
+                    && comparable_name(part).is_some()
+                    && same_name(part, &mrz.last_name, truncated)
+            }
+            CompareField::GivenNames => {
+                !mrz.first_name.is_empty()
+                    && comparable_name(part).is_some()
+                    && same_name(part, &mrz.first_name, truncated)
+            }
+            CompareField::BirthDate | CompareField::ExpiryDate => {
+                let date = if field == CompareField::BirthDate {
+                    mrz.birth_date.date
+                } else {
+                    mrz.expiry_date.date
+                };
+                date.zip(crate::printed_date::parse_date(part))
+                    .is_some_and(|(m, p)| date_reading(&p, mrz, m).matches(m))
+            }
+            CompareField::Nationality => {
+                !mrz.nationality.is_empty()
+                    && nationality_code(part).is_some_and(|c| c == mrz.nationality)
+            }
+            CompareField::Sex => false,
+        }
+    };
+    printed
+        .texts
+        .iter()
+        .find(|t| value_parts(t).any(holds))
+        .cloned()
+}
+
+/// Compares every field both zones carry. A field whose printed value (found by its label)
+/// disagrees with the MRZ, or that was not found by label, agrees when another printed line
+/// holds the MRZ's value ([`found_in_texts`]).
 pub fn compare(mrz: &Mrz, printed: &PrintedFields) -> Vec<Comparison> {
+    let mut by_label = compare_by_label(mrz, printed);
+    for c in by_label.iter_mut().filter(|c| !c.equal) {
+        if let Some(text) = found_in_texts(c.field, mrz, printed) {
+            c.ocr = text;
+            c.equal = true;
+        }
+    }
+    for field in [
+        CompareField::DocumentNumber,
+        CompareField::Surname,
+        CompareField::GivenNames,
+        CompareField::BirthDate,
+        CompareField::ExpiryDate,
+        CompareField::Nationality,
+    ] {
+        if by_label.iter().any(|c| c.field == field) {
+            continue;
+        }
+        if let Some(text) = found_in_texts(field, mrz, printed) {
+            by_label.push(Comparison {
+                field,
+                mrz: mrz_value(field, mrz),
+                ocr: text,
+                equal: true,
+                check_holds: check_holds(mrz, field),
+            });
+        }
+    }
+    by_label.sort_by_key(|c| c.field);
+    by_label
+}
+
+/// The MRZ's value of `field` as a comparison row shows it.
+fn mrz_value(field: CompareField, mrz: &Mrz) -> String {
+    match field {
+        CompareField::DocumentNumber => mrz.document_number.clone(),
+        CompareField::Surname => mrz.last_name.clone(),
+        CompareField::GivenNames => mrz.first_name.clone(),
+        CompareField::BirthDate => mrz
+            .birth_date
+            .date
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+        CompareField::ExpiryDate => mrz
+            .expiry_date
+            .date
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+        CompareField::Sex => mrz.sex.map(|s| s.as_str().to_string()).unwrap_or_default(),
+        CompareField::Nationality => mrz.nationality.clone(),
+    }
+}
+
+/// Compares every field both zones carry, each printed field as its label found it.
+fn compare_by_label(mrz: &Mrz, printed: &PrintedFields) -> Vec<Comparison> {
     let mut out = Vec::new();
     let mut push = |field: CompareField, m: String, o: String, equal: bool| {
         out.push(Comparison {
@@ -261,18 +371,18 @@ pub fn compare(mrz: &Mrz, printed: &PrintedFields) -> Vec<Comparison> {
     let (surname, given) = split_combined(printed);
     let surname = surname.as_deref().and_then(comparable_name);
     let given = given.as_deref().and_then(comparable_name);
-    // Under ICAO's `Name / Nom` the surname and the given names stand on two lines: with the
-    // surname's line not read, the one name found is the given names (an Australian passport
-    // photo gave `JANE` for `CITIZEN`). Such a surname is not compared.
-    let given_taken_for_surname = |s: &str| {
-        given.is_none()
-            && !mrz.first_name.is_empty()
-            && same_name(s, &mrz.first_name, truncated)
-            && !same_name(s, &mrz.last_name, truncated)
+    // A name read under the other name's label is a swap of lines, not a conflict: under
+    // ICAO's `Name / Nom` the surname and the given names stand on two lines and either may be
+    // the one read (an Australian passport photo gave `JANE` for `CITIZEN`; an Icelandic one
+    // its given names' line under the surname's label). Such a name is not compared.
+    let swapped = |printed: &str, other: &str, own: &str| {
+        !other.is_empty()
+            && same_name(printed, other, truncated)
+            && !same_name(printed, own, truncated)
     };
     if let Some(s) = &surname
         && !mrz.last_name.is_empty()
-        && !given_taken_for_surname(s)
+        && !swapped(s, &mrz.first_name, &mrz.last_name)
     {
         // A combined "Surname, Given names" field read without its comma holds the whole name.
         let whole = format!("{} {}", mrz.last_name, mrz.first_name);
@@ -287,6 +397,7 @@ pub fn compare(mrz: &Mrz, printed: &PrintedFields) -> Vec<Comparison> {
     }
     if let Some(g) = &given
         && (!mrz.first_name.is_empty() || !mrz.last_name.is_empty())
+        && !swapped(g, &mrz.last_name, &mrz.first_name)
     {
         let equal = same_name(g, &mrz.first_name, truncated);
         push(
@@ -466,10 +577,98 @@ mod tests {
                 .map(|c| c.equal)
         };
         assert_eq!(surname_row("Anna Maria", None), None);
-        // With the given names read too, or another name, the surname is compared.
-        assert_eq!(surname_row("Anna Maria", Some("Anna Maria")), Some(false));
+        // The MRZ's given names under the surname's label are a swap of lines whether or not
+        // the given names were read too; another name is compared.
+        assert_eq!(surname_row("Anna Maria", Some("Anna Maria")), None);
         assert_eq!(surname_row("Anderson", None), Some(false));
         assert_eq!(surname_row("Eriksson", None), Some(true));
+    }
+
+    #[test]
+    fn names_read_under_each_others_labels_are_a_swap_not_a_conflict() {
+        use super::{CompareField, compare};
+        use crate::extract::PrintedFields;
+        let today = idverify_mrz::Date::new(2026, 11, 27).unwrap();
+        let mrz = idverify_mrz::parse(
+            &[
+                "P<ISLJONSDOTTIR<<GUDRUN<<<<<<<<<<<<<<<<<<<<<",
+                "L898902C36ISL7408122F1204159ZE184226B<<<<<10",
+            ],
+            today,
+        )
+        .unwrap();
+        // The Icelandic passport of issue 17: the given names' line taken for the surname and
+        // the surname's line for the given names.
+        let printed = PrintedFields {
+            surname: Some("Guðrún".into()),
+            given_names: Some("Jónsdóttir".into()),
+            ..PrintedFields::default()
+        };
+        let rows = compare(&mrz, &printed);
+        assert!(rows.iter().all(|c| c.equal), "{rows:?}");
+        assert!(
+            !rows
+                .iter()
+                .any(|c| matches!(c.field, CompareField::Surname | CompareField::GivenNames))
+        );
+        // Another surname is still a conflict.
+        let printed = PrintedFields {
+            surname: Some("Sigurðardóttir".into()),
+            ..PrintedFields::default()
+        };
+        let rows = compare(&mrz, &printed);
+        assert!(
+            rows.iter()
+                .any(|c| c.field == CompareField::Surname && !c.equal)
+        );
+    }
+
+    #[test]
+    fn an_mrz_value_printed_under_another_label_agrees() {
+        use super::{CompareField, compare};
+        use crate::extract::PrintedFields;
+        use crate::printed_date::parse_date;
+        let today = idverify_mrz::Date::new(2026, 11, 27).unwrap();
+        // The TD2 card of the benchmark (medium degradation): the date of issue (27 AUG 23)
+        // was read under the expiry's label; the expiry's own line was read too.
+        let mrz = idverify_mrz::parse(
+            &[
+                "I<USAWASHINGTON<<EMILY<ROSE<MADISON<",
+                "08C1N02534USA7403286<2808266<<<<<<<6",
+            ],
+            today,
+        )
+        .unwrap();
+        let printed = PrintedFields {
+            expiry_date: parse_date("27 AUG/AOÛT 23"),
+            texts: vec!["26 AUG/AOÛT 28".into(), "27 AUG/AOÛT 23".into()],
+            ..PrintedFields::default()
+        };
+        let rows = compare(&mrz, &printed);
+        let expiry = rows
+            .iter()
+            .find(|c| c.field == CompareField::ExpiryDate)
+            .unwrap();
+        assert!(expiry.equal, "{rows:?}");
+        assert_eq!(expiry.ocr, "26 AUG/AOÛT 28");
+        // Without the expiry's own line, the date under its label is a conflict.
+        let printed = PrintedFields {
+            expiry_date: parse_date("27 AUG/AOÛT 23"),
+            texts: vec!["27 AUG/AOÛT 23".into()],
+            ..PrintedFields::default()
+        };
+        let rows = compare(&mrz, &printed);
+        assert!(
+            rows.iter()
+                .any(|c| c.field == CompareField::ExpiryDate && !c.equal)
+        );
+        // A value found only among the lines is compared too (no label tied it to a field).
+        let printed = PrintedFields {
+            texts: vec!["Washington".into(), "Emily Rose Madison".into(), "X".into()],
+            ..PrintedFields::default()
+        };
+        let fields: Vec<CompareField> = compare(&mrz, &printed).iter().map(|c| c.field).collect();
+        assert_eq!(fields, [CompareField::Surname, CompareField::GivenNames]);
     }
 
     #[test]

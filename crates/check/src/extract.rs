@@ -59,12 +59,20 @@ pub struct PrintedFields {
     pub sex: Option<Sex>,
     /// Nationality as printed (`Nederlandse`, `UTO`, `BRITISH CITIZEN`).
     pub nationality: Option<String>,
+    /// Every printed line as read, but the MRZ's own lines: where the cross-check looks for
+    /// an MRZ value that the field found by its label does not hold (the value under another
+    /// label, a line the layout did not tie to any label). Not a field: [`Self::is_empty`]
+    /// ignores it.
+    pub texts: Vec<String>,
 }
 
 impl PrintedFields {
     /// Whether no field was read.
     pub fn is_empty(&self) -> bool {
-        *self == PrintedFields::default()
+        PrintedFields {
+            texts: Vec::new(),
+            ..self.clone()
+        } == PrintedFields::default()
     }
 
     /// Fills the fields this one lacks from `other` (the front wins over the back).
@@ -80,6 +88,7 @@ impl PrintedFields {
             place_of_birth: self.place_of_birth.or(other.place_of_birth),
             sex: self.sex.or(other.sex),
             nationality: self.nationality.or(other.nationality),
+            texts: self.texts.into_iter().chain(other.texts).collect(),
         }
     }
 }
@@ -1259,6 +1268,13 @@ pub fn extract_printed(lines: &[TextLine]) -> PrintedFields {
     if passport.document_number.is_some() {
         out.document_number = passport.document_number;
     }
+    // The MRZ's own lines (read by the printed-zone OCR too) hold its values: no evidence.
+    out.texts = lines
+        .iter()
+        .filter(|l| !l.text.contains('<'))
+        .map(|l| l.text.trim().to_string())
+        .filter(|t| !t.is_empty())
+        .collect();
     out
 }
 

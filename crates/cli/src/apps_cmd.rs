@@ -75,7 +75,7 @@ pub fn run(args: AppsArgs) -> ExitCode {
 }
 
 fn apps(args: AppsArgs) -> Result<String> {
-    let config = crate::serve_cmd::load_config(args.config.as_deref(), None, args.data_dir)?;
+    let config = crate::serve_cmd::load_admin_config(args.config.as_deref(), args.data_dir)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -24,6 +24,14 @@ pub fn load_ocr(dir: &Path) -> anyhow::Result<idverify_textocr::Models> {
     })
 }
 
+/// The OCR models folder: `explicit` (`--models`), else `IDVERIFY_MODELS_DIR`, else `./models`.
+pub fn models_dir(explicit: Option<&Path>) -> std::path::PathBuf {
+    explicit
+        .map(Path::to_path_buf)
+        .or_else(|| std::env::var_os("IDVERIFY_MODELS_DIR").map(std::path::PathBuf::from))
+        .unwrap_or_else(|| std::path::PathBuf::from("models"))
+}
+
 /// Why one side could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum SideError {
@@ -65,11 +73,14 @@ pub fn read_side(
         Err(idverify_textocr::Error::Image(_)) => Vec::new(),
         Err(e) => return Err(SideError::Ocr(e)),
     };
-    // Size, sharpness (on the MRZ band when one was located) and glare over the MRZ.
-    let q = measure_quality(&img, reading.region.as_ref());
+    let mrz = reading.text.and_then(|t| t.mrz);
+    // Size, sharpness and glare over the MRZ. The band's sharpness and glare are measured over
+    // the MRZ's own box and only on a side whose MRZ was read: a band of other text that the
+    // locator tried (a card's front, a web page) is no MRZ, and its glare is no concern.
+    let q = measure_quality(&img, reading.region.as_ref().filter(|_| mrz.is_some()));
     Ok(SideInput {
         lines,
-        mrz: reading.text.and_then(|t| t.mrz),
+        mrz,
         quality: Some(ImageQuality {
             width: q.width,
             height: q.height,

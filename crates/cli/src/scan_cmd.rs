@@ -79,11 +79,7 @@ fn read_side(path: &Path, kind: &str, readers: &Readers, today: Date) -> Result<
 pub fn scan(args: &ScanArgs, today: Date) -> Result<VerificationResult> {
     let mrz = Models::embedded()
         .context("the MRZ recogniser weights do not load: run training/train-recogniser")?;
-    let dir = args
-        .models
-        .clone()
-        .or_else(|| std::env::var_os("IDVERIFY_MODELS_DIR").map(PathBuf::from))
-        .unwrap_or_else(|| PathBuf::from("models"));
+    let dir = crate::pipeline::models_dir(args.models.as_deref());
     let readers = Readers {
         mrz,
         ocr: crate::pipeline::load_ocr(&dir)?,

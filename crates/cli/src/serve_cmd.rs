@@ -48,6 +48,26 @@ pub fn load_config(
     Ok(c)
 }
 
+/// The configuration of an admin command (`apps`, `keys`): as [`load_config`], and the data
+/// folder must already be there when the command would use it (SQLite, or the key file under
+/// it). A relative `./data` run from the wrong folder would otherwise create a second, empty
+/// data folder whose keys the running service does not know.
+pub fn load_admin_config(
+    config: Option<&std::path::Path>,
+    data_dir: Option<PathBuf>,
+) -> Result<Config> {
+    let c = load_config(config, None, data_dir)?;
+    let uses_dir = c.database_url.is_none() || (c.key_file.is_none() && c.encryption_key.is_none());
+    if uses_dir && !c.data_dir.is_dir() {
+        let shown = std::path::absolute(&c.data_dir).unwrap_or_else(|_| c.data_dir.clone());
+        anyhow::bail!(
+            "no data folder at {} — run from the service's folder or pass --data-dir (or set IDVERIFY_DATA_DIR)",
+            shown.display()
+        );
+    }
+    Ok(c)
+}
+
 /// Structured logs on stderr; `IDVERIFY_LOG` = `error`, `warn`, `info` (default), `debug`.
 pub fn init_logging() {
     let level = match std::env::var("IDVERIFY_LOG").as_deref() {

@@ -7,7 +7,7 @@ use std::sync::Mutex;
 
 use axum::http::HeaderMap;
 
-use crate::error::ApiError;
+use crate::error::{ApiError, Forbidden};
 use crate::ids::{KeyKind, hash_secret, hashes_equal};
 use crate::service::Service;
 use crate::store::{KeyRow, VerificationRow};
@@ -79,14 +79,15 @@ impl Service {
     pub async fn secret_caller(&self, headers: &HeaderMap) -> Result<Caller, ApiError> {
         let plain = header(headers, "x-api-key")
             .or_else(|| bearer(headers))
-            .ok_or(ApiError::Forbidden)?;
+            .ok_or(ApiError::Forbidden(Forbidden::NoKey))?;
         match self.lookup_key(plain).await? {
             Some(row) if row.kind == KeyKind::Secret => Ok(Caller {
                 key_id: crate::ids::key_id(&row.hash),
                 app_id: row.app_id,
                 kind: row.kind,
             }),
-            _ => Err(ApiError::Forbidden),
+            Some(_) => Err(ApiError::Forbidden(Forbidden::PublishableKey)),
+            None => Err(ApiError::Forbidden(Forbidden::UnknownKey)),
         }
     }
 
@@ -95,14 +96,14 @@ impl Service {
         let plain = header(headers, "x-client-key")
             .or_else(|| header(headers, "x-api-key"))
             .or_else(|| bearer(headers))
-            .ok_or(ApiError::Forbidden)?;
+            .ok_or(ApiError::Forbidden(Forbidden::NoKey))?;
         match self.lookup_key(plain).await? {
             Some(row) => Ok(Caller {
                 key_id: crate::ids::key_id(&row.hash),
                 app_id: row.app_id,
                 kind: row.kind,
             }),
-            None => Err(ApiError::Forbidden),
+            None => Err(ApiError::Forbidden(Forbidden::UnknownKey)),
         }
     }
 
@@ -122,9 +123,9 @@ impl Service {
             .ok_or(ApiError::VerificationNotFound)?;
         let token = bearer(headers)
             .or_else(|| header(headers, "x-verification-token"))
-            .ok_or(ApiError::Forbidden)?;
+            .ok_or(ApiError::Forbidden(Forbidden::NoToken))?;
         if token.len() > 200 || !hashes_equal(&hash_secret(token), &row.token_hash) {
-            return Err(ApiError::Forbidden);
+            return Err(ApiError::Forbidden(Forbidden::WrongToken));
         }
         Ok(row)
     }

@@ -38,6 +38,43 @@ pub enum ServerError {
     NotFound(String),
 }
 
+/// Why a call was refused with 403 (the body's `detail`; the `message` is the contract's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Forbidden {
+    /// No key header at all.
+    NoKey,
+    /// A key this service does not know (wrong deployment or data folder, deleted or rotated).
+    UnknownKey,
+    /// A publishable key where the secret key is needed.
+    PublishableKey,
+    /// No verification token.
+    NoToken,
+    /// A token that is not this verification's.
+    WrongToken,
+}
+
+impl Forbidden {
+    /// The `detail` of the 403 body.
+    pub fn detail(self) -> &'static str {
+        match self {
+            Forbidden::NoKey => {
+                "No API key: send the secret key as X-API-Key (or the publishable key as X-Client-Key)"
+            }
+            Forbidden::UnknownKey => {
+                "Unknown API key: no application of this service has it (deleted, rotated, or created in another data folder or database)"
+            }
+            Forbidden::PublishableKey => {
+                "A publishable key cannot read results: use the application's secret key"
+            }
+            Forbidden::NoToken => {
+                "No verification token: send the token POST /verifications returned"
+            }
+            Forbidden::WrongToken => "The token is not this verification's",
+        }
+    }
+}
+
 /// An answer in the contract's `{"statusCode","message","error"}` shape.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -46,8 +83,9 @@ pub enum ApiError {
     BadRequest(String),
     /// 400 `Error verifying application`: processing of this verification failed.
     ProcessingFailed,
-    /// 403 `Forbidden resource`: key or token missing or invalid.
-    Forbidden,
+    /// 403 `Forbidden resource`: key or token missing or invalid; the body's `detail` says
+    /// which.
+    Forbidden(Forbidden),
     /// 404 `Verification not found`.
     VerificationNotFound,
     /// 404 for a file that is not (or no longer) there.
@@ -89,7 +127,7 @@ impl ApiError {
                 StatusCode::BAD_REQUEST,
                 "Error verifying application".to_owned(),
             ),
-            ApiError::Forbidden => (StatusCode::FORBIDDEN, "Forbidden resource".to_owned()),
+            ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "Forbidden resource".to_owned()),
             ApiError::VerificationNotFound => {
                 (StatusCode::NOT_FOUND, "Verification not found".to_owned())
             }
@@ -112,6 +150,10 @@ impl ApiError {
                 status_code: status.as_u16(),
                 message,
                 error,
+                detail: match self {
+                    ApiError::Forbidden(why) => Some(why.detail().to_owned()),
+                    _ => None,
+                },
             },
         )
     }

@@ -266,25 +266,72 @@ pub fn parse_origins(list: &[String]) -> Result<Vec<String>, ServerError> {
 
 // ---- what the status call shows the person ----
 
-/// Concern codes the sign-up flow may show the person: MRZ not found (DC001), expired
-/// (DC010), under age (DC011), document type or issuing country not accepted (DC012, DC013),
-/// image too small, blurred or with glare (DC020–DC022). Conflicts and check-digit failures
-/// are for the integrator's eyes only.
-pub const PERSON_FACING: [&str; 8] = [
-    "DC001", "DC010", "DC011", "DC012", "DC013", "DC020", "DC021", "DC022",
+/// What the person can do about a concern, as the status call tells the sign-up flow (which
+/// shows the reason and this next step in the person's language).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NextStep {
+    /// Take new photos (better light, closer, sharper, the whole page).
+    Retake,
+    /// Photograph the back of the same card as the front.
+    ShowBack,
+    /// Use another document (expired, not accepted).
+    AnotherDocument,
+    /// Nothing the person can do with photos; the integrator decides (or a reviewer).
+    None,
+}
+
+impl NextStep {
+    fn as_str(self) -> &'static str {
+        match self {
+            NextStep::Retake => "retake",
+            NextStep::ShowBack => "show-back",
+            NextStep::AnotherDocument => "another-document",
+            NextStep::None => "none",
+        }
+    }
+}
+
+/// The next step per concern code (docs/concerns.md). A reading failure (MRZ not found, a
+/// check digit or field that does not hold, printed zone and MRZ that disagree or could not be
+/// compared) is most often the photo's fault, so the person is asked for a new one first.
+pub fn next_step(code: &str) -> NextStep {
+    match code {
+        "DC001" | "DC002" | "DC003" | "DC020" | "DC021" | "DC022" | "DC030" | "DC032" => {
+            NextStep::Retake
+        }
+        "DC031" => NextStep::ShowBack,
+        "DC010" | "DC012" | "DC013" => NextStep::AnotherDocument,
+        _ => NextStep::None,
+    }
+}
+
+/// Codes whose catalogue message the person may read as it is: what was wrong with the photo or
+/// the document. The messages of conflicts and check digits carry values read from the
+/// document and hints for a forger; the person gets the flow's own words for those.
+const MESSAGE_FOR_PERSON: [&str; 9] = [
+    "DC001", "DC010", "DC011", "DC012", "DC013", "DC020", "DC021", "DC022", "DC032",
 ];
 
-/// Codes for which the flow asks for a new photo.
-pub const RETAKE: [&str; 4] = ["DC001", "DC020", "DC021", "DC022"];
-
-/// The person-facing concerns of a Result, as the status call lists them:
-/// `[{"id", "message", "retake"}]`.
+/// The concerns of a Result as the status call lists them for the flow:
+/// `[{"id", "message", "retake", "next"}]`, every concern but the summary (DC023). `message`
+/// is the catalogue's for codes in [`MESSAGE_FOR_PERSON`], else empty; `next` is
+/// [`next_step`]; `retake` says whether new photos are asked for.
 pub fn person_facing_concerns(data: &VerificationResult) -> Vec<serde_json::Value> {
     data.results
         .concerns
         .iter()
-        .filter(|c| PERSON_FACING.contains(&c.id.as_str()))
-        .map(|c| json!({"id": c.id, "message": c.message, "retake": RETAKE.contains(&c.id.as_str())}))
+        .filter(|c| c.id != "DC023")
+        .map(|c| {
+            let next = next_step(&c.id);
+            let message = if MESSAGE_FOR_PERSON.contains(&c.id.as_str()) {
+                c.message.as_str()
+            } else {
+                ""
+            };
+            json!({"id": c.id, "message": message,
+                   "retake": matches!(next, NextStep::Retake | NextStep::ShowBack),
+                   "next": next.as_str()})
+        })
         .collect()
 }
 

@@ -95,6 +95,7 @@ pub async fn request_timeout(
                 status_code: 408,
                 message: "Request timeout: the request was not received in time".into(),
                 error: Some("Request Timeout".into()),
+                detail: None,
             }),
         )
             .into_response(),

@@ -31,5 +31,5 @@ pub mod worker;
 pub use check::{CheckError, CheckInput, CheckOutput, DocumentCheck, InputImage};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::Config;
-pub use error::{ApiError, ServerError};
+pub use error::{ApiError, Forbidden, ServerError};
 pub use server::{Admin, NewApp, RunningServer};

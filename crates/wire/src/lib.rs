@@ -284,6 +284,10 @@ pub struct ErrorBody {
     /// The status' reason phrase; absent on 500.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// More about a 403 (which key or token was missing or unknown), beside the contract's
+    /// fixed `message`; absent elsewhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
 }
 
 #[cfg(test)]

@@ -207,7 +207,8 @@ test('an image without a readable MRZ asks for a retake with the concern message
   await f.waitStep(page, 'retake');
   const text = await page.locator('[data-idv-step="retake"]').innerText();
   assert.match(text, /couldn't read your document/);
-  assert.match(text, /machine readable zone/i, 'the concern message is shown');
+  assert.match(text, /machine-readable lines/i, 'the concern is explained');
+  assert.match(text, /good light/i, 'with the next step');
   await shot(page, 'retake-prompt');
   await page.getByRole('button', { name: 'Take new photos' }).click();
   await f.uploadPhoto(page, 'front', fx.passport.front);
@@ -220,6 +221,40 @@ test('an image without a readable MRZ asks for a retake with the concern message
   const shown = await f.detailsValues(page);
   assert.equal(shown.dateOfBirth, fx.passport.truth.spec.birth_date);
   await shot(page, 'retake-details');
+  await page.close();
+});
+
+test('the same concern twice in a row does not loop: after two retakes the person goes on to review', async () => {
+  const page = await browser.context.newPage();
+  const { shot } = h.shooter('retake-loop');
+  await page.goto(`${server.base}/demo`);
+  await f.fillAccount(page, 'stuck@example.com', 'correct horse battery');
+  await f.chooseDocType(page, 'passport');
+  await f.uploadPhoto(page, 'front', fx.noMrz);
+  await f.usePhoto(page);
+  await f.uploadPhoto(page, 'selfie', selfie);
+  await f.usePhoto(page);
+  for (let round = 1; round <= 2; round += 1) {
+    await f.waitStep(page, 'retake');
+    const text = await page.locator('[data-idv-step="retake"]').innerText();
+    // The reason and the next step.
+    assert.match(text, /machine-readable lines/i, `round ${round}: the reason is shown`);
+    assert.match(text, /good light/i, `round ${round}: the next step is shown`);
+    const goOn = page.getByRole('button', { name: 'Continue to review' });
+    assert.equal(await goOn.count(), round === 1 ? 0 : 1, `round ${round}: continue offered after a first retake`);
+    await shot(page, `retake-round-${round}`);
+    await page.getByRole('button', { name: 'Take new photos' }).click();
+    await f.uploadPhoto(page, 'front', fx.noMrz);
+    await f.usePhoto(page);
+    await f.waitStep(page, 'capture-selfie');
+    await page.locator('.idv-preview-img').waitFor();
+    await f.usePhoto(page);
+  }
+  // Third answer with the same concern: no third retake prompt.
+  await f.waitStep(page, 'details');
+  const note = await page.locator('[data-idv-stuck]').innerText();
+  assert.match(note, /a person will review/i);
+  await shot(page, 'retake-loop-review');
   await page.close();
 });
 

@@ -9,7 +9,7 @@ use crate::support::{Db, spawn_app};
 both_dbs!(
     flow_files_and_csp,
     cors_per_application,
-    status_concerns_are_person_facing_only
+    status_concerns_tell_the_next_step_without_values
 );
 
 async fn flow_files_and_csp(db: Db) {
@@ -197,11 +197,12 @@ async fn cors_per_application(db: Db) {
     app.shutdown().await;
 }
 
-async fn status_concerns_are_person_facing_only(db: Db) {
+async fn status_concerns_tell_the_next_step_without_values(db: Db) {
     let Some(app) = spawn_app(db).await else {
         return;
     };
-    // A printed/MRZ date conflict (DC030) declines the document but is not shown to the person.
+    // A printed/MRZ date conflict (DC030) declines the document; the person is told to retake
+    // the photos, without the values read (the flow words the reason itself).
     let c = app
         .full_cycle(
             "doc=B1;dob=1965-03-10;printed_dob=2022-03-10;given=Willeke;surname=De Bruijn",
@@ -211,7 +212,10 @@ async fn status_concerns_are_person_facing_only(db: Db) {
     let st = app.wait_done(&c, 30).await;
     assert_eq!(st["status"], "done");
     assert_eq!(st["ocr"]["applicationStatus"], "declined");
-    assert_eq!(st["concerns"], json!([]));
+    assert_eq!(
+        st["concerns"],
+        json!([{"id": "DC030", "message": "", "next": "retake", "retake": true}])
+    );
     let (code, results) = app.results(&c.id, Some(&app.app.secret_key)).await;
     assert_eq!(code, 200);
     let ids: Vec<&str> = results["data"]["results"]["concerns"]

@@ -3,7 +3,8 @@
 
 use serde_json::{Value, json};
 
-use crate::support::{Db, err_body, jpeg, payload_png, spawn_app, spawn_app_with};
+use crate::support::{Db, err_body, forbidden_body, jpeg, payload_png, spawn_app, spawn_app_with};
+use idverify_server::Forbidden;
 
 fn count_blobs(dir: &std::path::Path) -> usize {
     let blobs = dir.join("blobs");
@@ -30,22 +31,29 @@ async fn results_status_table(db: Db) {
     let sk = app.app.secret_key.clone();
 
     assert_eq!(app.results(&c.id, Some(&sk)).await.0, 200);
-    let forbidden = err_body(403, "Forbidden resource");
-    assert_eq!(app.results(&c.id, None).await, (403, forbidden.clone()));
+    // The contract's body, and a detail that says what was wrong with the key.
+    assert_eq!(
+        app.results(&c.id, None).await,
+        (403, forbidden_body(Forbidden::NoKey))
+    );
+    let unknown = forbidden_body(Forbidden::UnknownKey);
+    assert!(
+        unknown["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("Unknown API key")
+    );
     assert_eq!(
         app.results(&c.id, Some("sk_nope")).await,
-        (403, forbidden.clone())
+        (403, unknown.clone())
     );
     // The publishable key cannot read results.
     assert_eq!(
         app.results(&c.id, Some(&app.app.publishable_key)).await,
-        (403, forbidden.clone())
+        (403, forbidden_body(Forbidden::PublishableKey))
     );
-    // The verification token cannot either.
-    assert_eq!(
-        app.results(&c.id, Some(&c.token)).await,
-        (403, forbidden.clone())
-    );
+    // The verification token cannot either: no application has it as a key.
+    assert_eq!(app.results(&c.id, Some(&c.token)).await, (403, unknown));
     let not_found = err_body(404, "Verification not found");
     assert_eq!(
         app.results(&"a".repeat(36), Some(&sk)).await,
@@ -134,12 +142,16 @@ async fn create_bad_input(db: Db) {
     assert_eq!(r.status(), 403);
     assert_eq!(
         r.json::<Value>().await.unwrap(),
-        err_body(403, "Forbidden resource")
+        forbidden_body(Forbidden::NoKey)
     );
     let r = post("{}", Some(("X-Client-Key", "pk_wrong".into())))
         .await
         .unwrap();
     assert_eq!(r.status(), 403);
+    assert_eq!(
+        r.json::<Value>().await.unwrap(),
+        forbidden_body(Forbidden::UnknownKey)
+    );
     let r = post("{\"externalId\": ", Some(("X-Client-Key", pk.clone())))
         .await
         .unwrap();

@@ -394,3 +394,9 @@ pub fn err_body(status: u16, message: &str) -> Value {
     };
     serde_json::json!({"statusCode": status, "message": message, "error": reason})
 }
+
+/// The contract's 403 body with the `detail` that says which key or token was wrong.
+pub fn forbidden_body(why: idverify_server::Forbidden) -> Value {
+    serde_json::json!({"statusCode": 403, "message": "Forbidden resource", "error": "Forbidden",
+                       "detail": why.detail()})
+}

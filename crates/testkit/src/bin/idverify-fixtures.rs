@@ -77,6 +77,8 @@ fn main() -> Result<()> {
     };
     let ext = if args.png { "png" } else { "jpg" };
     let mut rows = Vec::new();
+    // One entry per document (front, back when it has one), for `idverify eval-decisions`.
+    let mut documents = Vec::new();
     for n in 0..u64::from(args.count) {
         let doc = set
             .document(n)
@@ -89,6 +91,9 @@ fn main() -> Result<()> {
             args.seed, args.degrade
         );
         let mut images = Vec::new();
+        let mut entry = serde_json::json!({
+            "group": format!("{format}/{}", level_name(args.degrade)),
+        });
         for photo in &doc.photos {
             let name = match photo.side {
                 Side::Front => format!("{stem}.{ext}"),
@@ -107,7 +112,15 @@ fn main() -> Result<()> {
                 side_note,
             ));
             images.push(image_entry(&name, photo));
+            let key = match photo.side {
+                Side::Front => "front",
+                Side::Back => "back",
+            };
+            if let Some(o) = entry.as_object_mut() {
+                o.insert(key.into(), serde_json::Value::String(name));
+            }
         }
+        documents.push(entry);
         if args.truth {
             let doc = serde_json::json!({"truth": truth, "images": images});
             write_json(&args.out.join(format!("{stem}.truth.json")), &doc)?;
@@ -136,12 +149,25 @@ fn main() -> Result<()> {
         }
     }
     write_json(&args.out.join("labels.json"), &rows)?;
+    if !documents.is_empty() {
+        write_json(&args.out.join("documents.json"), &documents)?;
+    }
     println!(
         "wrote {} images and labels.json in {}",
         rows.len(),
         args.out.display()
     );
     Ok(())
+}
+
+/// The level's command-line name.
+fn level_name(level: DegradeLevel) -> &'static str {
+    match level {
+        DegradeLevel::None => "none",
+        DegradeLevel::Mild => "mild",
+        DegradeLevel::Medium => "medium",
+        DegradeLevel::Hard => "hard",
+    }
 }
 
 fn image_entry(name: &str, photo: &Photo) -> serde_json::Value {
