@@ -8,6 +8,9 @@ ensure_debs() {
   command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
   # The token tests verify our ES512 signatures with an independent JOSE library (PyJWT).
   /usr/bin/python3 -c 'import jwt, cryptography' >/dev/null 2>&1 || missing+=(python3-jwt python3-cryptography)
+  # The curl walk-through of docs/integration.md, which crates/cli/tests/walkthrough.rs runs.
+  command -v curl >/dev/null 2>&1 || missing+=(curl)
+  command -v jq >/dev/null 2>&1 || missing+=(jq)
   if [ ${#missing[@]} -gt 0 ]; then
     echo "installing: ${missing[*]}" >&2
     export DEBIAN_FRONTEND=noninteractive
