@@ -396,6 +396,7 @@ pub fn assess(input: &CheckInput, policy: &Policy, today: Date) -> Assessment {
             name: CHECK_NAME.to_string(),
             status,
             comment,
+            details: None,
         },
         attributes: attributes(mrz, &printed, expiry, birth),
         mrz: mrz.map(|m| MrzSummary {

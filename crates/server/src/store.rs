@@ -34,6 +34,7 @@ impl Backend {
             Backend::Sqlite => &[
                 (1, include_str!("../migrations/sqlite/0001_initial.sql")),
                 (2, include_str!("../migrations/sqlite/0002_app_origins.sql")),
+                (3, include_str!("../migrations/sqlite/0003_operators.sql")),
             ],
             Backend::Postgres => &[
                 (1, include_str!("../migrations/postgres/0001_initial.sql")),
@@ -41,6 +42,7 @@ impl Backend {
                     2,
                     include_str!("../migrations/postgres/0002_app_origins.sql"),
                 ),
+                (3, include_str!("../migrations/postgres/0003_operators.sql")),
             ],
         }
     }
@@ -49,7 +51,7 @@ impl Backend {
 /// The database.
 #[derive(Debug, Clone)]
 pub struct Store {
-    pool: AnyPool,
+    pub(crate) pool: AnyPool,
     backend: Backend,
 }
 
@@ -246,7 +248,7 @@ pub struct SigningKeyRow {
     pub retired_at: Option<i64>,
 }
 
-fn get<'r, T>(row: &'r AnyRow, col: &str) -> Result<T, ServerError>
+pub(crate) fn get<'r, T>(row: &'r AnyRow, col: &str) -> Result<T, ServerError>
 where
     T: sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any>,
 {
@@ -1118,7 +1120,7 @@ impl Store {
     }
 }
 
-async fn insert_audit(
+pub(crate) async fn insert_audit(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     id: &str,
     at: i64,
