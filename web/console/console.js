@@ -1,5 +1,5 @@
 // The operator console (served at /console/ by `idverify serve`). One script, no framework,
-// no inline script or style (CSP), DOM built with createElement (never innerHTML). Each page
+// no inline script or style (CSP), DOM built with createElement (no HTML strings are parsed). Each page
 // is a path under /console/; its data comes from /console/api/…. Every state change sends the
 // session's CSRF token in X-CSRF-Token.
 (function () {
