@@ -1290,6 +1290,24 @@ mod tests {
         assert_eq!(day_start("x"), None);
     }
 
+    proptest::proptest! {
+        #[test]
+        fn day_start_inverts_the_civil_date(ms in 0i64..4_102_444_800_000) {
+            let iso = crate::clock::CivilDate::from_unix_ms(ms).iso();
+            proptest::prop_assert_eq!(day_start(&iso), Some(ms - ms.rem_euclid(DAY_MS)));
+        }
+
+        #[test]
+        fn day_start_and_cookies_take_any_text(s in "\\PC{0,40}") {
+            let _ = day_start(&s);
+            if let Ok(v) = HeaderValue::from_str(&s) {
+                let mut h = HeaderMap::new();
+                h.insert(header::COOKIE, v);
+                let _ = cookie_value(&h, COOKIE);
+            }
+        }
+    }
+
     #[test]
     fn median_of_even_and_odd() {
         assert_eq!(median(&mut []), None);

@@ -277,6 +277,31 @@ mod tests {
         assert!(base32_decode("MZ1").is_none());
     }
 
+    proptest::proptest! {
+        #[test]
+        fn base32_round_trips_any_bytes(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..64)) {
+            proptest::prop_assert_eq!(base32_decode(&base32(&bytes)), Some(bytes));
+        }
+
+        #[test]
+        fn base32_decode_takes_any_text(s in "\\PC{0,80}") {
+            let _ = base32_decode(&s);
+        }
+
+        #[test]
+        fn parsed_emails_parse_to_themselves(s in "\\PC{0,80}") {
+            if let Some(e) = parse_email(&s) {
+                proptest::prop_assert_eq!(parse_email(&e), Some(e.clone()));
+                proptest::prop_assert!(e.contains('@') && e.len() <= 254);
+            }
+        }
+
+        #[test]
+        fn totp_check_takes_any_code(code in "\\PC{0,12}", now in proptest::num::i64::ANY) {
+            let _ = totp_matches(b"12345678901234567890", &code, now);
+        }
+    }
+
     #[test]
     fn csrf_differs_per_session() {
         let a = new_session_token().unwrap();
