@@ -470,6 +470,155 @@ async fn console_lockout_and_logout_everywhere(db: Db) {
     app.shutdown().await;
 }
 
+async fn console_totp_and_secure_cookie(db: Db) {
+    let Some(app) = spawn_app_with(db, None, |c| {
+        c.public_url = Some("https://console.example".into());
+    })
+    .await
+    else {
+        return;
+    };
+    let created = app
+        .admin
+        .create_operator("tia@example.org", "reviewer")
+        .await
+        .unwrap();
+    assert!(
+        created
+            .setup_url
+            .starts_with("https://console.example/console/setup#os_")
+    );
+    let token = created.setup_url.split_once('#').unwrap().1;
+    let (s, _) = call(
+        &app,
+        Method::POST,
+        "/console/api/setup",
+        None,
+        None,
+        Some(json!({"token": token, "password": "short"})),
+    )
+    .await;
+    assert_eq!(s, 400, "a short password is refused");
+    let (s, _) = call(
+        &app,
+        Method::POST,
+        "/console/api/setup",
+        None,
+        None,
+        Some(json!({"token": token, "password": PASSWORD})),
+    )
+    .await;
+    assert_eq!(s, 200);
+    let r = app
+        .http
+        .post(app.url("/console/api/login"))
+        .json(&json!({"email": "tia@example.org", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        r.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .contains("; Secure"),
+        "https public URL: Secure cookie"
+    );
+    let cookie = r.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let csrf = r.json::<Value>().await.unwrap()["csrf"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let sess = Session { cookie, csrf };
+    // Enrol: a proposed secret, then a wrong code, then the right one.
+    let (s, t) = call(
+        &app,
+        Method::POST,
+        "/console/api/totp",
+        Some(&sess),
+        Some(&sess.csrf),
+        Some(json!({})),
+    )
+    .await;
+    assert_eq!(s, 200);
+    assert!(
+        t["otpauthUri"]
+            .as_str()
+            .unwrap()
+            .starts_with("otpauth://totp/idverify:tia@example.org?secret=")
+    );
+    let secret = idverify_server::operators::base32_decode(t["secret"].as_str().unwrap()).unwrap();
+    let now = || {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs() as i64
+    };
+    let code = idverify_server::operators::totp_code(&secret, now()).unwrap();
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let (s, _) = call(
+        &app,
+        Method::POST,
+        "/console/api/totp",
+        Some(&sess),
+        Some(&sess.csrf),
+        Some(json!({"secret": t["secret"], "code": wrong})),
+    )
+    .await;
+    assert_eq!(s, 400);
+    let (s, _) = call(
+        &app,
+        Method::POST,
+        "/console/api/totp",
+        Some(&sess),
+        Some(&sess.csrf),
+        Some(json!({"secret": t["secret"], "code": code})),
+    )
+    .await;
+    assert_eq!(s, 200);
+    // Now the password alone is not enough.
+    let (s, v) = call(
+        &app,
+        Method::POST,
+        "/console/api/login",
+        None,
+        None,
+        Some(json!({"email": "tia@example.org", "password": PASSWORD})),
+    )
+    .await;
+    assert_eq!(
+        (s, v["message"].as_str().unwrap()),
+        (401, "One-time code required")
+    );
+    let (s, _) = call(
+        &app,
+        Method::POST,
+        "/console/api/login",
+        None,
+        None,
+        Some(json!({"email": "tia@example.org", "password": PASSWORD, "code": wrong})),
+    )
+    .await;
+    assert_eq!(s, 401);
+    let code = idverify_server::operators::totp_code(&secret, now()).unwrap();
+    let (s, v) = call(
+        &app,
+        Method::POST,
+        "/console/api/login",
+        None,
+        None,
+        Some(json!({"email": "tia@example.org", "password": PASSWORD, "code": code})),
+    )
+    .await;
+    assert_eq!(s, 200, "{v}");
+    app.shutdown().await;
+}
+
 #[derive(Default)]
 struct Receiver {
     hits: Mutex<Vec<(HeaderMap, Bytes)>>,
@@ -774,5 +923,6 @@ async fn wait_hooks(receiver: &Receiver, n: usize) -> usize {
 both_dbs!(
     console_authorisation,
     console_lockout_and_logout_everywhere,
-    console_manual_review
+    console_manual_review,
+    console_totp_and_secure_cookie
 );
