@@ -553,12 +553,7 @@ async fn console_totp_and_secure_cookie(db: Db) {
             .starts_with("otpauth://totp/idverify:tia@example.org?secret=")
     );
     let secret = idverify_server::operators::base32_decode(t["secret"].as_str().unwrap()).unwrap();
-    let now = || {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_secs() as i64
-    };
+    let now = || app.service().clock.now_secs();
     let code = idverify_server::operators::totp_code(&secret, now()).unwrap();
     let wrong = if code == "000000" { "111111" } else { "000000" };
     let (s, _) = call(
