@@ -890,6 +890,9 @@ impl Store {
     }
 
     /// Records one attempt and the delivery's next state (`pending`, `delivered`, `failed`).
+    /// A delivery whose lease was cleared while the attempt was in flight was re-armed with a
+    /// new body (a manual decision in the console): it stays due, and only the attempt count
+    /// moves on.
     #[allow(clippy::too_many_arguments)]
     pub async fn record_attempt(
         &self,
@@ -900,7 +903,10 @@ impl Store {
     ) -> Result<(), ServerError> {
         let mut tx = self.pool.begin().await?;
         sqlx::query(
-            "UPDATE webhook_deliveries SET attempts = $2, state = $3, next_attempt_at = $4, \
+            "UPDATE webhook_deliveries SET \
+             attempts = CASE WHEN attempts < $2 THEN $2 ELSE attempts END, \
+             state = CASE WHEN locked_until IS NULL THEN state ELSE $3 END, \
+             next_attempt_at = CASE WHEN locked_until IS NULL THEN next_attempt_at ELSE $4 END, \
              locked_until = NULL WHERE id = $1",
         )
         .bind(delivery_id)

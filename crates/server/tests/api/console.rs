@@ -903,6 +903,82 @@ async fn console_manual_review(db: Db) {
     server.abort();
 }
 
+/// A decision taken while the first webhook attempt is in flight: that attempt's outcome does
+/// not mark the re-armed delivery delivered; the next claim carries the new body.
+async fn console_review_during_a_webhook_attempt(db: Db) {
+    // The dispatcher polls once at start-up, then not for an hour: this test claims by hand.
+    let Some(app) = spawn_app_with(db, Some("http://127.0.0.1:9/hook"), |c| {
+        c.webhooks.poll_ms = 3_600_000;
+    })
+    .await
+    else {
+        return;
+    };
+    let rev = operator(&app, "rev@example.org", "reviewer").await;
+    let c = app
+        .full_cycle(
+            "doc=F1;surname=Flight;given=Ann;dob=1970-05-05;review=1",
+            "ext-f",
+        )
+        .await;
+    app.wait_done(&c, 30).await;
+    let store = &app.service().store;
+    let now = app.service().clock.now_ms();
+    let first = store.claim_delivery(now, 60_000).await.unwrap().unwrap();
+    assert_eq!(first.verification_id, c.id);
+    let path = format!("/console/api/verifications/{}/decision", c.id);
+    let (s, _) = call(
+        &app,
+        Method::POST,
+        &path,
+        Some(&rev),
+        Some(&rev.csrf),
+        Some(json!({"decision": "declined", "reason": "Not the same person"})),
+    )
+    .await;
+    assert_eq!(s, 200);
+    // The old body's attempt ends (answered 200) after the decision.
+    let attempt = idverify_server::store::AttemptRow {
+        attempt: 1,
+        at: now,
+        status_code: Some(200),
+        error: None,
+        duration_ms: 5,
+    };
+    store
+        .record_attempt(&first.id, &attempt, "delivered", now)
+        .await
+        .unwrap();
+    let again = store
+        .claim_delivery(app.service().clock.now_ms() + 1, 60_000)
+        .await
+        .unwrap()
+        .expect("the re-armed delivery is still due");
+    assert_eq!((again.id.as_str(), again.attempts), (first.id.as_str(), 1));
+    let body = app
+        .service()
+        .sealer
+        .open(
+            &again.body,
+            &idverify_server::webhook::body_context(&again.id),
+        )
+        .unwrap();
+    let sent: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(sent["applicationStatus"], "declined");
+    let old: Value = serde_json::from_slice(
+        &app.service()
+            .sealer
+            .open(
+                &first.body,
+                &idverify_server::webhook::body_context(&first.id),
+            )
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(old["applicationStatus"], "needs-review");
+    app.shutdown().await;
+}
+
 async fn wait_hooks(receiver: &Receiver, n: usize) -> usize {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
@@ -919,5 +995,6 @@ both_dbs!(
     console_authorisation,
     console_lockout_and_logout_everywhere,
     console_manual_review,
-    console_totp_and_secure_cookie
+    console_totp_and_secure_cookie,
+    console_review_during_a_webhook_attempt
 );
