@@ -166,9 +166,26 @@ fn mrz_rules(
     let mut conflict_values: Vec<String> = Vec::new();
     let mut conflict_issues = 0;
     let mut reported_checks: BTreeSet<&'static str> = BTreeSet::new();
+    let mut near_values: Vec<String> = Vec::new();
     for c in comparisons
         .iter()
-        .filter(|c| !c.equal && !different.contains(&c.field))
+        .filter(|c| !c.equal && c.near && !different.contains(&c.field))
+    {
+        near_values.push(c.mrz.clone());
+        near_values.push(c.ocr.clone());
+    }
+    if !near_values.is_empty() {
+        out.push(
+            Raised::new(
+                ConcernKind::NearConflict,
+                &[("values", &near_values.join(", "))],
+            )
+            .counting(near_values.len() / 2),
+        );
+    }
+    for c in comparisons
+        .iter()
+        .filter(|c| !c.equal && !c.near && !different.contains(&c.field))
     {
         conflict_values.push(c.mrz.clone());
         conflict_values.push(c.ocr.clone());
@@ -322,6 +339,8 @@ pub fn assess(input: &CheckInput, policy: &Policy, today: Date) -> Assessment {
                     Decision::Approved
                 } else if different.contains(&c.field) {
                     policy.status_of(ConcernKind::DifferentDocuments)
+                } else if !c.equal && c.near {
+                    policy.status_of(ConcernKind::NearConflict)
                 } else if !c.equal {
                     policy.status_of(ConcernKind::Conflict)
                 } else {
@@ -407,6 +426,7 @@ pub fn assess(input: &CheckInput, policy: &Policy, today: Date) -> Assessment {
             name: CHECK_NAME.to_string(),
             status,
             comment,
+            details: None,
         },
         attributes: attributes(mrz, &printed, expiry, birth),
         mrz: mrz.map(|m| MrzSummary {

@@ -38,6 +38,8 @@ pub enum ConcernKind {
     DifferentDocuments,
     /// No field of the printed zone could be compared with the MRZ.
     PrintedZoneNotRead,
+    /// A printed name differs from the MRZ's by a letter or so (`DC033`).
+    NearConflict,
 }
 
 impl ConcernKind {
@@ -59,6 +61,7 @@ impl ConcernKind {
                 | ConcernKind::MrzCheckDigit
                 | ConcernKind::MrzMalformed
                 | ConcernKind::Conflict
+                | ConcernKind::NearConflict
                 | ConcernKind::DifferentDocuments
                 | ConcernKind::PrintedZoneNotRead
         )
@@ -192,6 +195,13 @@ pub const CATALOGUE: &[CatalogueEntry] = &[
         template: "No field of the printed zone could be compared with the MRZ.",
         status: REVIEW,
     },
+    CatalogueEntry {
+        kind: ConcernKind::NearConflict,
+        id: "DC033",
+        meaning: "A printed name differs from the MRZ's by at most one letter in five (after transliteration), and the MRZ's name is not printed elsewhere: as likely a misreading as a change, so a person looks. The message lists the MRZ value and the printed value per name.",
+        template: "Printed name and MRZ differ slightly: {values}",
+        status: REVIEW,
+    },
 ];
 
 /// The catalogue row of a kind.
@@ -286,6 +296,7 @@ mod tests {
             ConcernKind::Conflict,
             ConcernKind::DifferentDocuments,
             ConcernKind::PrintedZoneNotRead,
+            ConcernKind::NearConflict,
         ];
         for k in kinds {
             assert_eq!(CATALOGUE.iter().filter(|e| e.kind == k).count(), 1, "{k:?}");

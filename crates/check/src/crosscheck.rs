@@ -78,6 +78,9 @@ pub struct Comparison {
     pub equal: bool,
     /// The MRZ field is well formed and its check digit (if it has one) holds.
     pub check_holds: bool,
+    /// Unequal names that differ by at most one edit per five letters: as likely a misread
+    /// as a change, so a person looks (DC033) rather than the check declining.
+    pub near: bool,
 }
 
 impl Comparison {
@@ -240,7 +243,12 @@ fn value_parts(text: &str) -> impl Iterator<Item = &str> {
 /// A printed line that holds the MRZ's value of `field`, when one does: the MRZ says what to
 /// look for, and a printed zone that shows it anywhere agrees with it, whichever label the
 /// layout tied to which line. (A changed printed value is not found: the conflict stands.)
-fn found_in_texts(field: CompareField, mrz: &Mrz, printed: &PrintedFields) -> Option<String> {
+fn found_in_texts(
+    field: CompareField,
+    mrz: &Mrz,
+    printed: &PrintedFields,
+    besides: Option<&str>,
+) -> Option<String> {
     let truncated = names_truncated(mrz);
     let holds = |part: &str| -> bool {
         match field {
@@ -273,11 +281,40 @@ fn found_in_texts(field: CompareField, mrz: &Mrz, printed: &PrintedFields) -> Op
             CompareField::Sex => false,
         }
     };
-    printed
+    let exact = printed
         .texts
         .iter()
         .find(|t| value_parts(t).any(holds))
-        .cloned()
+        .cloned();
+    // The MRZ's name printed on another line than the one its label gave, misread by a letter
+    // or so: the same name read by an OCR under a layout it did not follow (the line the label
+    // gave, `besides`, is what is being judged and is no evidence for itself).
+    exact.or_else(|| {
+        printed
+            .texts
+            .iter()
+            .filter(|t| Some(t.as_str()) != besides)
+            .find(|t| value_parts(t).any(|p| near_name(field, mrz, p)))
+            .cloned()
+    })
+}
+
+/// A printed name within one edit per five letters of the MRZ's name of `field` (in the MRZ
+/// form: transliterated, letters only), at least four letters long.
+fn near_name(field: CompareField, mrz: &Mrz, printed: &str) -> bool {
+    let mrz_name = match field {
+        CompareField::Surname => &mrz.last_name,
+        CompareField::GivenNames => &mrz.first_name,
+        _ => return false,
+    };
+    let want: Vec<char> = mrz_name.chars().filter(char::is_ascii_alphabetic).collect();
+    let allowed = (want.len() / 5).max(1);
+    want.len() >= 4
+        && comparable_name(printed).is_some()
+        && crate::names::mrz_forms(printed).iter().any(|f| {
+            let got: Vec<char> = f.chars().filter(char::is_ascii_alphabetic).collect();
+            crate::extract::edit_distance(&got, &want, allowed).is_some()
+        })
 }
 
 /// Compares every field both zones carry. A field whose printed value (found by its label)
@@ -286,9 +323,11 @@ fn found_in_texts(field: CompareField, mrz: &Mrz, printed: &PrintedFields) -> Op
 pub fn compare(mrz: &Mrz, printed: &PrintedFields) -> Vec<Comparison> {
     let mut by_label = compare_by_label(mrz, printed);
     for c in by_label.iter_mut().filter(|c| !c.equal) {
-        if let Some(text) = found_in_texts(c.field, mrz, printed) {
+        if let Some(text) = found_in_texts(c.field, mrz, printed, Some(&c.ocr)) {
             c.ocr = text;
             c.equal = true;
+        } else {
+            c.near = near_name(c.field, mrz, &c.ocr);
         }
     }
     for field in [
@@ -302,13 +341,14 @@ pub fn compare(mrz: &Mrz, printed: &PrintedFields) -> Vec<Comparison> {
         if by_label.iter().any(|c| c.field == field) {
             continue;
         }
-        if let Some(text) = found_in_texts(field, mrz, printed) {
+        if let Some(text) = found_in_texts(field, mrz, printed, None) {
             by_label.push(Comparison {
                 field,
                 mrz: mrz_value(field, mrz),
                 ocr: text,
                 equal: true,
                 check_holds: check_holds(mrz, field),
+                near: false,
             });
         }
     }
@@ -347,6 +387,7 @@ fn compare_by_label(mrz: &Mrz, printed: &PrintedFields) -> Vec<Comparison> {
             ocr: o,
             equal,
             check_holds: check_holds(mrz, field),
+            near: false,
         });
     };
     // A visa's MRZ carries the passport's number (ICAO 9303 Part 7) and its printed
@@ -611,6 +652,13 @@ mod tests {
                 .iter()
                 .any(|c| matches!(c.field, CompareField::Surname | CompareField::GivenNames))
         );
+        // A misread letter of the surname printed on another line is the same name.
+        let printed = PrintedFields {
+            surname: Some("Polismyndigheten".into()),
+            texts: vec!["Polismyndigheten".into(), "Jonsdotfir".into()],
+            ..PrintedFields::default()
+        };
+        assert!(compare(&mrz, &printed).iter().all(|c| c.equal));
         // Another surname is still a conflict.
         let printed = PrintedFields {
             surname: Some("Sigurðardóttir".into()),

@@ -568,7 +568,7 @@ fn word_cost(read: &str, label: &str) -> Option<usize> {
 }
 
 /// Levenshtein distance when it is at most `max`.
-fn edit_distance(a: &[char], b: &[char], max: usize) -> Option<usize> {
+pub(crate) fn edit_distance(a: &[char], b: &[char], max: usize) -> Option<usize> {
     if a.len().abs_diff(b.len()) > max {
         return None;
     }

@@ -14,6 +14,7 @@ mod eval_cmd;
 mod eval_decisions;
 mod keys_cmd;
 mod mrz_cmd;
+mod operators_cmd;
 mod pipeline;
 mod policies;
 mod scan_cmd;
@@ -38,6 +39,8 @@ enum Command {
     Apps(apps_cmd::AppsArgs),
     /// Manage the ES512 signing keys.
     Keys(keys_cmd::KeysArgs),
+    /// Manage the operators of the console (/console).
+    Operators(operators_cmd::OperatorsArgs),
     /// Read the MRZ of local images, run the document check, print the Result as JSON.
     Scan(scan_cmd::ScanArgs),
     /// Evaluate MRZ reading on a labelled image set (labels.json).
@@ -57,6 +60,7 @@ fn main() -> ExitCode {
         }),
         Command::Apps(args) => apps_cmd::run(args),
         Command::Keys(args) => keys_cmd::run(args),
+        Command::Operators(args) => operators_cmd::run(args),
         Command::Scan(args) => scan_cmd::run(args),
         Command::EvalMrz(args) => eval_cmd::run(args),
         Command::EvalDecisions(args) => eval_decisions::run(args),

@@ -296,7 +296,7 @@ impl NextStep {
 /// compared) is most often the photo's fault, so the person is asked for a new one first.
 pub fn next_step(code: &str) -> NextStep {
     match code {
-        "DC001" | "DC002" | "DC003" | "DC020" | "DC021" | "DC022" | "DC030" | "DC032" => {
+        "DC001" | "DC002" | "DC003" | "DC020" | "DC021" | "DC022" | "DC030" | "DC032" | "DC033" => {
             NextStep::Retake
         }
         "DC031" => NextStep::ShowBack,

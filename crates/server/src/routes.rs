@@ -252,6 +252,7 @@ pub fn router(svc: Svc) -> Router {
     let Api { router, .. } = api(upload_drain_limit(svc.config.uploads.max_bytes));
     router
         .merge(crate::flow::routes())
+        .merge(crate::console::routes())
         .fallback(no_route)
         .method_not_allowed_fallback(no_route)
         .layer(middleware::from_fn_with_state(
@@ -738,11 +739,12 @@ async fn healthz(State(svc): State<Svc>) -> Response {
 
 async fn metrics(State(svc): State<Svc>) -> Response {
     let counts = svc.store.job_counts().await.unwrap_or_default();
-    (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        svc.metrics.render(&counts),
-    )
-        .into_response()
+    let mut text = svc.metrics.render(&counts);
+    match crate::console::metrics_text(&svc).await {
+        Ok(console) => text.push_str(&console),
+        Err(e) => tracing::error!(error = %e, "metrics: console figures failed"),
+    }
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response()
 }
 
 async fn openapi() -> Response {

@@ -295,37 +295,17 @@ impl Admin {
         name: &str,
         webhook: Option<&str>,
     ) -> Result<NewApp, ServerError> {
-        let name = name.trim();
-        if name.is_empty() || name.len() > 200 {
-            return Err(ServerError::Config(
-                "app name must be 1 to 200 characters".into(),
-            ));
-        }
-        if let Some(url) = webhook
-            && !(url.starts_with("http://") || url.starts_with("https://"))
-        {
-            return Err(ServerError::Config(format!(
-                "webhook must be an http:// or https:// URL, got {url:?}"
-            )));
-        }
-        let app_id = format!("app_{}", random_name()?);
-        let pk = new_key(KeyKind::Publishable)?;
-        let sk = new_key(KeyKind::Secret)?;
-        self.store
-            .create_app(
-                &app_id,
-                name,
-                webhook,
-                &pk.hash,
-                &sk.hash,
-                self.clock.now_ms(),
-            )
-            .await?;
-        Ok(NewApp {
-            app_id,
-            publishable_key: pk.plain,
-            secret_key: sk.plain,
-        })
+        create_app(&self.store, name, webhook, self.clock.now_ms()).await
+    }
+
+    /// Creates an operator of the console; returns its one-time set-up link.
+    pub async fn create_operator(
+        &self,
+        email: &str,
+        role: &str,
+    ) -> Result<NewOperator, ServerError> {
+        let base = self.config.public_base(self.config.listen);
+        create_operator(&self.store, &base, email, role, self.clock.now_ms()).await
     }
 
     /// Every application.
@@ -335,25 +315,7 @@ impl Admin {
 
     /// Replaces both keys of an application; the old ones stop working.
     pub async fn rotate_keys(&self, app_id: &str) -> Result<NewApp, ServerError> {
-        let pk = new_key(KeyKind::Publishable)?;
-        let sk = new_key(KeyKind::Secret)?;
-        let now = self.clock.now_ms();
-        if !self
-            .store
-            .rotate_key(app_id, KeyKind::Publishable, &pk.hash, now)
-            .await?
-            || !self
-                .store
-                .rotate_key(app_id, KeyKind::Secret, &sk.hash, now)
-                .await?
-        {
-            return Err(ServerError::NotFound(format!("no application {app_id}")));
-        }
-        Ok(NewApp {
-            app_id: app_id.to_owned(),
-            publishable_key: pk.plain,
-            secret_key: sk.plain,
-        })
+        rotate_app_keys(&self.store, app_id, self.clock.now_ms()).await
     }
 
     /// Deletes an application (its keys stop working; its verifications stay until purged).
@@ -394,4 +356,123 @@ impl Admin {
     pub async fn key_is_live(&self, plain: &str) -> Result<bool, ServerError> {
         Ok(self.store.find_key(&hash_secret(plain)).await?.is_some())
     }
+}
+
+/// Creates an application (the CLI's `apps create` and the console): its keys are returned
+/// once and stored hashed.
+pub async fn create_app(
+    store: &Store,
+    name: &str,
+    webhook: Option<&str>,
+    now: i64,
+) -> Result<NewApp, ServerError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(ServerError::Config(
+            "app name must be 1 to 200 characters".into(),
+        ));
+    }
+    if let Some(url) = webhook {
+        check_webhook_url(url)?;
+    }
+    let app_id = format!("app_{}", random_name()?);
+    let pk = new_key(KeyKind::Publishable)?;
+    let sk = new_key(KeyKind::Secret)?;
+    store
+        .create_app(&app_id, name, webhook, &pk.hash, &sk.hash, now)
+        .await?;
+    Ok(NewApp {
+        app_id,
+        publishable_key: pk.plain,
+        secret_key: sk.plain,
+    })
+}
+
+/// Checks a webhook URL: http(s), at most 2,000 characters.
+pub fn check_webhook_url(url: &str) -> Result<(), ServerError> {
+    if !(url.starts_with("http://") || url.starts_with("https://")) || url.len() > 2000 {
+        return Err(ServerError::Config(format!(
+            "webhook must be an http:// or https:// URL, got {url:?}"
+        )));
+    }
+    Ok(())
+}
+
+/// Replaces both keys of an application; the old ones stop working.
+pub async fn rotate_app_keys(store: &Store, app_id: &str, now: i64) -> Result<NewApp, ServerError> {
+    let pk = new_key(KeyKind::Publishable)?;
+    let sk = new_key(KeyKind::Secret)?;
+    if !store
+        .rotate_key(app_id, KeyKind::Publishable, &pk.hash, now)
+        .await?
+        || !store
+            .rotate_key(app_id, KeyKind::Secret, &sk.hash, now)
+            .await?
+    {
+        return Err(ServerError::NotFound(format!("no application {app_id}")));
+    }
+    Ok(NewApp {
+        app_id: app_id.to_owned(),
+        publishable_key: pk.plain,
+        secret_key: sk.plain,
+    })
+}
+
+/// A new operator and its one-time set-up link.
+#[derive(Clone, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewOperator {
+    /// Operator id.
+    pub operator_id: String,
+    /// Its e-mail address.
+    pub email: String,
+    /// `reviewer` or `admin`.
+    pub role: String,
+    /// `<base>/console/setup#<token>`: works once, until `expiresAt`.
+    pub setup_url: String,
+    /// When the link stops working (Unix ms).
+    pub expires_at: i64,
+}
+
+impl std::fmt::Debug for NewOperator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewOperator")
+            .field("operator_id", &self.operator_id)
+            .field("role", &self.role)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Creates an operator (the CLI's `operators create` and the console); the set-up token is
+/// stored hashed and expires after a day.
+pub async fn create_operator(
+    store: &Store,
+    public_base: &str,
+    email: &str,
+    role: &str,
+    now: i64,
+) -> Result<NewOperator, ServerError> {
+    let email = crate::operators::parse_email(email)
+        .ok_or_else(|| ServerError::Config(format!("{email:?} is not an e-mail address")))?;
+    let role = crate::operators::Role::parse(role).ok_or_else(|| {
+        ServerError::Config(format!("role must be reviewer or admin, got {role:?}"))
+    })?;
+    let id = format!("op_{}", random_name()?);
+    let token = crate::operators::new_setup_token()?;
+    let expires_at = now.saturating_add(crate::operators::SETUP_TTL_MS);
+    if !store
+        .create_operator(&id, &email, role.as_str(), &token.hash, expires_at, now)
+        .await?
+    {
+        return Err(ServerError::Config(format!(
+            "an operator with e-mail {email} exists already"
+        )));
+    }
+    Ok(NewOperator {
+        operator_id: id,
+        email,
+        role: role.as_str().to_owned(),
+        setup_url: format!("{public_base}/console/setup#{}", token.plain),
+        expires_at,
+    })
 }

@@ -34,6 +34,7 @@ impl Backend {
             Backend::Sqlite => &[
                 (1, include_str!("../migrations/sqlite/0001_initial.sql")),
                 (2, include_str!("../migrations/sqlite/0002_app_origins.sql")),
+                (3, include_str!("../migrations/sqlite/0003_operators.sql")),
             ],
             Backend::Postgres => &[
                 (1, include_str!("../migrations/postgres/0001_initial.sql")),
@@ -41,6 +42,7 @@ impl Backend {
                     2,
                     include_str!("../migrations/postgres/0002_app_origins.sql"),
                 ),
+                (3, include_str!("../migrations/postgres/0003_operators.sql")),
             ],
         }
     }
@@ -49,7 +51,7 @@ impl Backend {
 /// The database.
 #[derive(Debug, Clone)]
 pub struct Store {
-    pool: AnyPool,
+    pub(crate) pool: AnyPool,
     backend: Backend,
 }
 
@@ -246,7 +248,7 @@ pub struct SigningKeyRow {
     pub retired_at: Option<i64>,
 }
 
-fn get<'r, T>(row: &'r AnyRow, col: &str) -> Result<T, ServerError>
+pub(crate) fn get<'r, T>(row: &'r AnyRow, col: &str) -> Result<T, ServerError>
 where
     T: sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any>,
 {
@@ -888,6 +890,9 @@ impl Store {
     }
 
     /// Records one attempt and the delivery's next state (`pending`, `delivered`, `failed`).
+    /// A delivery whose lease was cleared while the attempt was in flight was re-armed with a
+    /// new body (a manual decision in the console): it stays due, and only the attempt count
+    /// moves on.
     #[allow(clippy::too_many_arguments)]
     pub async fn record_attempt(
         &self,
@@ -898,7 +903,10 @@ impl Store {
     ) -> Result<(), ServerError> {
         let mut tx = self.pool.begin().await?;
         sqlx::query(
-            "UPDATE webhook_deliveries SET attempts = $2, state = $3, next_attempt_at = $4, \
+            "UPDATE webhook_deliveries SET \
+             attempts = CASE WHEN attempts < $2 THEN $2 ELSE attempts END, \
+             state = CASE WHEN locked_until IS NULL THEN state ELSE $3 END, \
+             next_attempt_at = CASE WHEN locked_until IS NULL THEN next_attempt_at ELSE $4 END, \
              locked_until = NULL WHERE id = $1",
         )
         .bind(delivery_id)
@@ -1118,7 +1126,7 @@ impl Store {
     }
 }
 
-async fn insert_audit(
+pub(crate) async fn insert_audit(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     id: &str,
     at: i64,

@@ -35,6 +35,8 @@ macro_rules! both_dbs {
 
 #[path = "api/browser.rs"]
 mod browser;
+#[path = "api/console.rs"]
+mod console;
 #[path = "api/errors.rs"]
 mod errors;
 #[path = "api/flow.rs"]

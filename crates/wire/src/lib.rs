@@ -128,6 +128,10 @@ pub struct Check {
     pub status: Decision,
     /// Summary, e.g. `Found 2 issue(s).`.
     pub comment: String,
+    /// What the check measured or who decided: `faceMatch` puts its `similarity` here, a
+    /// `manualReview` its `operator` and `reason`. Absent when the check has nothing to add.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<serde_json::Value>,
 }
 
 /// A named group of files (`document`, `selfie`).

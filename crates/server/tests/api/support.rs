@@ -76,10 +76,21 @@ impl DocumentCheck for PixelPayloadCheck {
                 status: Decision::Declined,
             });
         }
-        let status = if equal {
-            Decision::Approved
-        } else {
+        // `review` in the payload: the MRZ "was not found" (DC001, needs-review).
+        if p.contains_key("review") {
+            concerns.push(Concern {
+                id: "DC001".into(),
+                message: "No machine readable zone was found on the document.".into(),
+                service: "doc-check".into(),
+                status: Decision::NeedsReview,
+            });
+        }
+        let status = if !equal {
             Decision::Declined
+        } else if p.contains_key("review") {
+            Decision::NeedsReview
+        } else {
+            Decision::Approved
         };
         let summary = format!("Found {} issue(s).", concerns.len());
         concerns.insert(
@@ -97,6 +108,7 @@ impl DocumentCheck for PixelPayloadCheck {
                 name: "docCheck".into(),
                 status,
                 comment: summary,
+                details: None,
             }],
             attributes: Attributes {
                 document_type: "passport".into(),
