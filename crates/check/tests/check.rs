@@ -582,6 +582,32 @@ fn glare_over_the_mrz() {
 }
 
 #[test]
+fn glare_is_no_concern_on_a_side_without_an_mrz() {
+    // Issue 17: a card's front (no MRZ) measured "glare" over a band of its printed text and
+    // was sent to retake forever. Glare is an MRZ measure: only the MRZ's side has it.
+    let d = willeke();
+    let mut i = input(&d, mrz_lines(&d));
+    assert!(i.front.mrz.is_none() && i.back.as_ref().unwrap().mrz.is_some());
+    i.front.quality = Some(ImageQuality {
+        glare_over_mrz: 0.5,
+        ..good_quality()
+    });
+    let a = run(&i);
+    assert!(a.results.concerns.is_empty(), "{:#?}", a.results.concerns);
+    // The back, whose MRZ was read, still gets it, naming its side.
+    i.back.as_mut().unwrap().quality = Some(ImageQuality {
+        glare_over_mrz: 0.5,
+        ..good_quality()
+    });
+    let a = run(&i);
+    assert_single(&a, "DC022", Decision::NeedsReview);
+    assert_eq!(
+        a.results.concerns[1].message,
+        "Glare covers 50% of the MRZ on the back image."
+    );
+}
+
+#[test]
 fn no_mrz_found() {
     let d = willeke();
     let mut i = input(&d, mrz_lines(&d));
