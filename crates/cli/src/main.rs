@@ -11,6 +11,7 @@ mod apps_cmd;
 mod clock;
 mod demo;
 mod eval_cmd;
+mod eval_face_cmd;
 mod keys_cmd;
 mod mrz_cmd;
 mod pipeline;
@@ -41,6 +42,8 @@ enum Command {
     Scan(scan_cmd::ScanArgs),
     /// Evaluate MRZ reading on a labelled image set (labels.json).
     EvalMrz(eval_cmd::EvalMrzArgs),
+    /// Evaluate face match on a list of image pairs (PAIRS.json).
+    EvalFace(eval_face_cmd::EvalFaceArgs),
 }
 
 fn main() -> ExitCode {
@@ -56,5 +59,6 @@ fn main() -> ExitCode {
         Command::Keys(args) => keys_cmd::run(args),
         Command::Scan(args) => scan_cmd::run(args),
         Command::EvalMrz(args) => eval_cmd::run(args),
+        Command::EvalFace(args) => eval_face_cmd::run(args),
     }
 }

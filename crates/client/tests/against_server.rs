@@ -31,6 +31,7 @@ impl DocumentCheck for FixedVerdict {
                 name: "docCheck".into(),
                 status: Decision::Approved,
                 comment: "Found 0 issue(s).".into(),
+                details: None,
             }],
             attributes: Attributes {
                 document_type: "passport".into(),

@@ -96,7 +96,10 @@ pub fn sharpness(aligned: &RgbImage) -> f32 {
     let (mut sum, mut sum2, mut n) = (0f64, 0f64, 0f64);
     for y in 40..100u32 {
         for x in 28..84u32 {
-            let l = 4.0 * grey(x, y) - grey(x - 1, y) - grey(x + 1, y) - grey(x, y - 1)
+            let l = 4.0 * grey(x, y)
+                - grey(x - 1, y)
+                - grey(x + 1, y)
+                - grey(x, y - 1)
                 - grey(x, y + 1);
             sum += f64::from(l);
             sum2 += f64::from(l) * f64::from(l);
@@ -123,7 +126,10 @@ mod tests {
         let src = TEMPLATE.map(|[x, y]| [2.0 * x + 100.0, 2.0 * y + 40.0]);
         let (a, b, tx, ty) = similarity(&src, &TEMPLATE);
         assert!((a - 0.5).abs() < 1e-4 && b.abs() < 1e-4, "{a} {b}");
-        assert!((tx + 50.0).abs() < 1e-2 && (ty + 20.0).abs() < 1e-2, "{tx} {ty}");
+        assert!(
+            (tx + 50.0).abs() < 1e-2 && (ty + 20.0).abs() < 1e-2,
+            "{tx} {ty}"
+        );
     }
 
     #[test]
@@ -131,7 +137,11 @@ mod tests {
         let flat = RgbImage::from_pixel(SIDE, SIDE, Rgb([120, 120, 120]));
         assert!(sharpness(&flat) < 1e-3);
         let checks = RgbImage::from_fn(SIDE, SIDE, |x, y| {
-            if (x + y) % 2 == 0 { Rgb([0, 0, 0]) } else { Rgb([255, 255, 255]) }
+            if (x + y) % 2 == 0 {
+                Rgb([0, 0, 0])
+            } else {
+                Rgb([255, 255, 255])
+            }
         });
         assert!(sharpness(&checks) > 1000.0);
     }

@@ -1,6 +1,7 @@
 //! Folds constant `DequantizeLinear` nodes (the blocked int8 weights of the shipped YuNet and
 //! SFace builds) into float initializers, so `rten`, which lacks blocked dequantization, can
-//! load the models. Done once, when the models are loaded; the file on disk stays the one the
+//! load the models, and turns `Dropout` (a no-op at inference) into `Identity`. Done once, when
+//! the models are loaded; the file on disk stays the one the
 //! wheel ships (its SHA-256 is checked by the set-up script).
 
 use std::cell::RefCell;
@@ -29,9 +30,7 @@ fn values(t: &TensorProto) -> Option<Vec<f32>> {
     match dt {
         DataType::FLOAT => Some(t.float_data.clone()),
         // int8/uint8 values are stored one per int32 when not raw.
-        DataType::INT8 | DataType::UINT8 => {
-            Some(t.int32_data.iter().map(|&v| v as f32).collect())
-        }
+        DataType::INT8 | DataType::UINT8 => Some(t.int32_data.iter().map(|&v| v as f32).collect()),
         _ => None,
     }
 }
@@ -93,7 +92,15 @@ fn fold_graph(graph: &mut GraphProto) -> Result<usize, Error> {
         .filter_map(|(i, t)| t.name.clone().map(|n| (n, i)))
         .collect();
     let mut keep = Vec::with_capacity(graph.node.len());
-    for node in std::mem::take(&mut graph.node) {
+    for mut node in std::mem::take(&mut graph.node) {
+        // Dropout does nothing at inference; rten runs it only with its `random` feature.
+        if node.op_type.as_deref() == Some("Dropout") {
+            node.op_type = Some("Identity".into());
+            node.input.truncate(1);
+            node.output.truncate(1);
+            node.attribute.clear();
+            folded += 1;
+        }
         let is_dq = node.op_type.as_deref() == Some("DequantizeLinear");
         let inputs: Option<Vec<&TensorProto>> = node
             .input
@@ -222,9 +229,15 @@ mod tests {
             DataType::FLOAT,
             [0.5f32, 2.0].iter().flat_map(|v| v.to_le_bytes()).collect(),
         );
-        assert_eq!(dequantize(&x, &s, None, 0, 0).unwrap(), vec![0.5, 1.0, 6.0, 8.0]);
+        assert_eq!(
+            dequantize(&x, &s, None, 0, 0).unwrap(),
+            vec![0.5, 1.0, 6.0, 8.0]
+        );
         let one = tensor(&[], DataType::FLOAT, 3f32.to_le_bytes().to_vec());
-        assert_eq!(dequantize(&x, &one, None, 0, 0).unwrap(), vec![3.0, 6.0, 9.0, 12.0]);
+        assert_eq!(
+            dequantize(&x, &one, None, 0, 0).unwrap(),
+            vec![3.0, 6.0, 9.0, 12.0]
+        );
     }
 
     #[test]

@@ -53,6 +53,7 @@ impl DocumentCheck for DecodeOnlyCheck {
                 name: "docCheck".into(),
                 status: Decision::Approved,
                 comment,
+                details: None,
             }],
             attributes: Attributes {
                 document_type: "unknown".into(),

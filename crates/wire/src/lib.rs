@@ -120,7 +120,7 @@ pub struct Concern {
 }
 
 /// One checking service's verdict.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Check {
     /// `docCheck` or `faceMatch`.
     pub name: String,
@@ -128,6 +128,18 @@ pub struct Check {
     pub status: Decision,
     /// Summary, e.g. `Found 2 issue(s).`.
     pub comment: String,
+    /// Figures behind the verdict (the face match's similarity).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<CheckDetails>,
+}
+
+/// `checks[].details`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckDetails {
+    /// `faceMatch`: cosine similarity of the selfie's face and the document's portrait, -1..1
+    /// (the match threshold is the application's policy).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub similarity: Option<f64>,
 }
 
 /// A named group of files (`document`, `selfie`).

@@ -97,6 +97,7 @@ impl DocumentCheck for PixelPayloadCheck {
                 name: "docCheck".into(),
                 status,
                 comment: summary,
+                details: None,
             }],
             attributes: Attributes {
                 document_type: "passport".into(),
