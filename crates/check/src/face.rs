@@ -89,13 +89,13 @@ pub fn assess_face(input: &FaceInput, policy: &Policy) -> Option<FaceAssessment>
             let unusable = raised
                 .iter()
                 .any(|r| policy.status_of(r.kind) != Decision::Approved);
-            if let (Some(s), false) = (input.similarity, unusable) {
-                if s < p.match_threshold {
-                    raised.push(Raised::new(
-                        ConcernKind::FaceMismatch,
-                        &[("similarity", &format!("{s:.2}"))],
-                    ));
-                }
+            if let (Some(s), false) = (input.similarity, unusable)
+                && s < p.match_threshold
+            {
+                raised.push(Raised::new(
+                    ConcernKind::FaceMismatch,
+                    &[("similarity", &format!("{s:.2}"))],
+                ));
             }
         }
     }

@@ -89,7 +89,7 @@ impl Default for FacePolicy {
 }
 
 /// The default face match threshold (cosine similarity).
-pub const DEFAULT_MATCH_THRESHOLD: f64 = 0.363;
+pub const DEFAULT_MATCH_THRESHOLD: f64 = 0.35;
 
 /// What an application accepts.
 ///

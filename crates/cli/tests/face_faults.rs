@@ -2,7 +2,8 @@
 //! photo (crates/testkit/faces), written to disk and checked by `idverify scan FRONT --selfie
 //! FILE`. The right person matches; another person is declined with the mismatch concern; a
 //! selfie without a face and one with two faces each get exactly their concern; a document
-//! without a portrait is needs-review, never approved.
+//! without a portrait is needs-review, never approved; a selfie that is no image is refused by
+//! the intake with a one-line error.
 //!
 //! Needs the models `scripts/setup-ocr-models` installs (scripts/test runs it first).
 
@@ -137,4 +138,23 @@ fn face_match_faults_each_get_their_concern() {
     assert_eq!(codes, BTreeSet::from(["FM002".to_string()]), "{v:#}");
     assert_eq!(status, "needs-review");
     assert_eq!(face_check(&v)["status"], "needs-review");
+
+    // Bad input: a selfie that is no image goes through the same intake as the document and
+    // is refused with one line, no panic.
+    let junk = dir.join("junk.jpg");
+    std::fs::write(&junk, b"\xff\xd8 not really a jpeg").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_idverify"))
+        .arg("scan")
+        .arg(&doc)
+        .arg("--selfie")
+        .arg(&junk)
+        .args(["--today", TODAY, "--models"])
+        .arg(models_dir())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(err.contains("junk.jpg"), "{err}");
 }

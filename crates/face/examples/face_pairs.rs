@@ -57,7 +57,7 @@ fn portrait(img: &RgbImage, face: &idverify_face::Face, seed: u64) -> GrayImage 
         image::imageops::resize(&grey, out_w, out_h, image::imageops::FilterType::Triangle);
     // Guilloche: two families of sine-modulated lines, printed over the photo.
     let (phase, spacing, strength) = (
-        rng.next() * 6.28,
+        rng.next() * std::f32::consts::TAU,
         5.0 + rng.next() * 3.0,
         0.18 + rng.next() * 0.12,
     );
