@@ -75,21 +75,26 @@ fn face_side(
 }
 
 /// What the face models measure on the document's front and the selfie: the faces on each
-/// and, when both have one, the similarity of the best two. Nothing of it is kept: the
+/// and, when both have one, the similarity of the best two (nothing without a selfie). Nothing of it is kept: the
 /// embeddings live only for the comparison.
 pub fn measure_faces(
     models: &idverify_face::Models,
     front: &image::RgbImage,
     selfie: Option<&image::RgbImage>,
 ) -> Result<FaceInput, idverify_face::Error> {
-    let (document, doc_embedding) = face_side(models, front)?;
+    // Without a selfie there is nothing to compare: the document is not looked at.
     let Some(selfie) = selfie else {
         return Ok(FaceInput {
-            document,
+            document: FaceSide {
+                faces: 0,
+                eye_distance: 0.0,
+                sharpness: 0.0,
+            },
             selfie: None,
             similarity: None,
         });
     };
+    let (document, doc_embedding) = face_side(models, front)?;
     let (selfie_side, selfie_embedding) = face_side(models, selfie)?;
     let similarity = match (&doc_embedding, &selfie_embedding) {
         (Some(a), Some(b)) if selfie_side.faces == 1 => Some(f64::from(a.similarity(b))),
@@ -215,12 +220,15 @@ impl DocumentCheck for ReadingPipeline {
                 .map(|i| i.to_rgb8())
                 .map_err(|e| CheckError(format!("{what} could not be decoded: {e}")))
         };
-        let front_img = decode(&input.front.bytes, "image")?;
         let selfie_img = input
             .selfie
             .as_ref()
             .map(|s| decode(&s.bytes, "selfie"))
             .transpose()?;
+        let front_img = match selfie_img {
+            Some(_) => decode(&input.front.bytes, "image")?,
+            None => image::RgbImage::new(0, 0),
+        };
         let faces = measure_faces(&self.faces, &front_img, selfie_img.as_ref())
             .map_err(|e| CheckError(e.to_string()))?;
         if let Some(face) = assess_face(&faces, policy) {

@@ -127,9 +127,12 @@ pub fn scan(args: &ScanArgs, today: Date) -> Result<VerificationResult> {
     };
     let policy = Policy::default();
     let mut assessment = assess(&input, &policy, today);
-    let front_img = decode_image(&front.bytes, &IntakeLimits::default())
-        .with_context(|| format!("{}", args.front.display()))?
-        .to_rgb8();
+    let front_img = match selfie_img {
+        Some(_) => decode_image(&front.bytes, &IntakeLimits::default())
+            .with_context(|| format!("{}", args.front.display()))?
+            .to_rgb8(),
+        None => image::RgbImage::new(0, 0),
+    };
     let faces = crate::pipeline::measure_faces(&readers.faces, &front_img, selfie_img.as_ref())?;
     if let Some(face) = assess_face(&faces, &policy) {
         assessment.add_face(face);
