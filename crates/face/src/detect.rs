@@ -57,7 +57,13 @@ impl Detector {
             ((w as f32 * scale).round() as u32).clamp(1, INPUT),
             ((h as f32 * scale).round() as u32).clamp(1, INPUT),
         );
-        let small = image::imageops::resize(image, sw, sh, image::imageops::FilterType::Triangle);
+        // A box filter when shrinking (as the OCR detector does): a large photo's Triangle
+        // resize costs more than the detector itself.
+        let small = if sw < w && sh < h {
+            image::imageops::thumbnail(image, sw, sh)
+        } else {
+            image::imageops::resize(image, sw, sh, image::imageops::FilterType::Triangle)
+        };
         let side = INPUT as usize;
         let plane = side * side;
         let mut data = vec![0f32; 3 * plane];
