@@ -36,18 +36,35 @@ pub struct Assessment {
     pub document_data_checking: Vec<DataCheckRow>,
     /// The printed zone as read (front, completed by the back).
     pub printed: PrintedFields,
+    /// The `faceMatch` entry of `checks`, once [`Assessment::add_face`] added one.
+    pub face_check: Option<Check>,
 }
 
 impl Assessment {
-    /// The complete Result with the document check as its only check.
+    /// Adds the face match: its check beside `docCheck`, its concerns after the document
+    /// check's, the decision the worst of both.
+    pub fn add_face(&mut self, face: crate::face::FaceAssessment) {
+        self.results.status = Decision::worst([self.results.status, face.check.status]);
+        self.results.concerns.extend(face.concerns);
+        self.face_check = Some(face.check);
+    }
+
+    /// The checks: `docCheck`, then `faceMatch` when there is one.
+    pub fn checks(&self) -> Vec<Check> {
+        std::iter::once(self.check.clone())
+            .chain(self.face_check.clone())
+            .collect()
+    }
+
+    /// The complete Result: the document check and, when added, the face match.
     pub fn into_result(
         self,
         documents: Vec<DocumentGroup>,
         metadata: Metadata,
     ) -> VerificationResult {
         VerificationResult {
+            checks: self.checks(),
             results: self.results,
-            checks: vec![self.check],
             documents,
             metadata,
             status: ProcessingStatus::Done,
@@ -436,6 +453,7 @@ pub fn assess(input: &CheckInput, policy: &Policy, today: Date) -> Assessment {
         }),
         document_data_checking: rows,
         printed,
+        face_check: None,
     }
 }
 

@@ -4,8 +4,11 @@
 
 use idverify_wire::{Concern, Decision};
 
-/// The service that raises every concern of this catalogue.
+/// The service that raises the document check's concerns (`DC…`).
 pub const SERVICE: &str = "doc-check";
+
+/// The service that raises the face match's concerns (`FM…`).
+pub const FACE_SERVICE: &str = "face-match";
 
 /// The kinds of concern of the document check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -40,9 +43,37 @@ pub enum ConcernKind {
     PrintedZoneNotRead,
     /// A printed name differs from the MRZ's by a letter or so (`DC033`).
     NearConflict,
+    /// Face match: the policy requires a selfie and none was given.
+    SelfieMissing,
+    /// Face match: no face (portrait) was found on the document.
+    NoFaceOnDocument,
+    /// Face match: no face was found on the selfie.
+    NoFaceOnSelfie,
+    /// Face match: the selfie shows more than one face.
+    SeveralFacesOnSelfie,
+    /// Face match: a face is too small to compare.
+    FaceTooSmall,
+    /// Face match: a face is too blurred to compare.
+    FaceBlurred,
+    /// Face match: the selfie's face and the document's portrait are not the same person.
+    FaceMismatch,
 }
 
 impl ConcernKind {
+    /// A concern of the face match (`FM…`), not of the document check.
+    pub fn is_face(self) -> bool {
+        matches!(
+            self,
+            ConcernKind::SelfieMissing
+                | ConcernKind::NoFaceOnDocument
+                | ConcernKind::NoFaceOnSelfie
+                | ConcernKind::SeveralFacesOnSelfie
+                | ConcernKind::FaceTooSmall
+                | ConcernKind::FaceBlurred
+                | ConcernKind::FaceMismatch
+        )
+    }
+
     /// A concern about the image rather than the document (DC020–DC022).
     pub fn is_image_quality(self) -> bool {
         matches!(
@@ -202,6 +233,55 @@ pub const CATALOGUE: &[CatalogueEntry] = &[
         template: "Printed name and MRZ differ slightly: {values}",
         status: REVIEW,
     },
+    CatalogueEntry {
+        kind: ConcernKind::SelfieMissing,
+        id: "FM001",
+        meaning: "The application's policy requires a selfie (face.require_selfie) and none was given.",
+        template: "A selfie is required and none was given.",
+        status: REVIEW,
+    },
+    CatalogueEntry {
+        kind: ConcernKind::NoFaceOnDocument,
+        id: "FM002",
+        meaning: "No face (the holder's portrait) was found on the front of the document, so the selfie could not be compared with it.",
+        template: "No portrait was found on the document.",
+        status: REVIEW,
+    },
+    CatalogueEntry {
+        kind: ConcernKind::NoFaceOnSelfie,
+        id: "FM003",
+        meaning: "No face was found on the selfie; the flow offers a retake.",
+        template: "No face was found on the selfie.",
+        status: REVIEW,
+    },
+    CatalogueEntry {
+        kind: ConcernKind::SeveralFacesOnSelfie,
+        id: "FM004",
+        meaning: "The selfie shows more than one face, so it is not clear whose face to compare; the flow offers a retake.",
+        template: "The selfie shows {count} faces; it must show one.",
+        status: REVIEW,
+    },
+    CatalogueEntry {
+        kind: ConcernKind::FaceTooSmall,
+        id: "FM005",
+        meaning: "A face (on the selfie or the document) has fewer pixels between the eyes than the policy's minimum (face.min_eye_distance).",
+        template: "The face on the {side} is too small ({pixels} px between the eyes).",
+        status: REVIEW,
+    },
+    CatalogueEntry {
+        kind: ConcernKind::FaceBlurred,
+        id: "FM006",
+        meaning: "A face's sharpness (variance of the Laplacian of the aligned face) is below the policy's minimum (face.min_sharpness).",
+        template: "The face on the {side} is too blurred.",
+        status: REVIEW,
+    },
+    CatalogueEntry {
+        kind: ConcernKind::FaceMismatch,
+        id: "FM010",
+        meaning: "The selfie's face and the document's portrait are not the same person: their similarity is under the policy's threshold (face.match_threshold).",
+        template: "The selfie does not match the portrait on the document (similarity {similarity}).",
+        status: DECLINED,
+    },
 ];
 
 /// The catalogue row of a kind.
@@ -256,7 +336,12 @@ impl Raised {
                 .unwrap_or_default()
                 .to_string(),
             message: self.message.clone(),
-            service: SERVICE.to_string(),
+            service: if self.kind.is_face() {
+                FACE_SERVICE
+            } else {
+                SERVICE
+            }
+            .to_string(),
             status,
         }
     }
@@ -275,7 +360,7 @@ mod tests {
             .filter_map(|l| l.strip_prefix('|'))
             .filter_map(|l| l.split('|').next())
             .map(|c| c.trim().trim_matches('`').to_string())
-            .filter(|c| c.starts_with("DC") && c.len() == 5)
+            .filter(|c| (c.starts_with("DC") || c.starts_with("FM")) && c.len() == 5)
             .collect()
     }
 
@@ -297,6 +382,13 @@ mod tests {
             ConcernKind::DifferentDocuments,
             ConcernKind::PrintedZoneNotRead,
             ConcernKind::NearConflict,
+            ConcernKind::SelfieMissing,
+            ConcernKind::NoFaceOnDocument,
+            ConcernKind::NoFaceOnSelfie,
+            ConcernKind::SeveralFacesOnSelfie,
+            ConcernKind::FaceTooSmall,
+            ConcernKind::FaceBlurred,
+            ConcernKind::FaceMismatch,
         ];
         for k in kinds {
             assert_eq!(CATALOGUE.iter().filter(|e| e.kind == k).count(), 1, "{k:?}");

@@ -47,6 +47,7 @@ pub mod concerns;
 pub mod crosscheck;
 pub mod document;
 pub mod extract;
+pub mod face;
 pub mod fold;
 pub mod input;
 pub mod names;
@@ -57,8 +58,9 @@ pub use assess::{Assessment, assess};
 pub use crosscheck::crosscheck;
 pub use document::DocumentType;
 pub use extract::{PrintedFields, extract_printed};
+pub use face::{FaceInput, FaceSide, assess_face};
 pub use input::{CheckInput, ImageQuality, SideInput, TextLine};
-pub use policy::{ImagePolicy, Policy, PolicyError};
+pub use policy::{FacePolicy, ImagePolicy, Policy, PolicyError};
 
 /// The MRZ as the MRZ crate parses it, per-field validity included.
 pub type MrzInput = idverify_mrz::Mrz;

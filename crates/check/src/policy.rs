@@ -27,6 +27,9 @@ pub enum PolicyError {
     /// An accepted issuing country that is no MRZ code.
     #[error("policy: {0} in accepted_issuing_countries is not an ICAO 9303 code")]
     UnknownCountry(String),
+    /// A face match threshold outside the cosine similarity's range.
+    #[error("policy: face.match_threshold {0} is not between -1 and 1")]
+    FaceThreshold(String),
 }
 
 /// Image quality thresholds.
@@ -57,6 +60,37 @@ impl Default for ImagePolicy {
     }
 }
 
+/// Face match: whether a selfie is required, the match threshold and the faces' quality.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FacePolicy {
+    /// A verification without a selfie gets `FM001` (needs-review); when false, a
+    /// verification without a selfie has no `faceMatch` check.
+    pub require_selfie: bool,
+    /// Cosine similarity at or above which the selfie matches the portrait.
+    pub match_threshold: f64,
+    /// Minimum distance between the eye centres of a face, in pixels of its image.
+    pub min_eye_distance: f64,
+    /// Minimum sharpness of an aligned face (variance of its Laplacian, 112×112 crop).
+    pub min_sharpness: f64,
+}
+
+impl Default for FacePolicy {
+    fn default() -> FacePolicy {
+        // Calibrated with `idverify eval-face` on the tuning split of the development pairs
+        // (docs/face-eval.md).
+        FacePolicy {
+            require_selfie: false,
+            match_threshold: DEFAULT_MATCH_THRESHOLD,
+            min_eye_distance: 8.0,
+            min_sharpness: 15.0,
+        }
+    }
+}
+
+/// The default face match threshold (cosine similarity).
+pub const DEFAULT_MATCH_THRESHOLD: f64 = 0.35;
+
 /// What an application accepts.
 ///
 /// ```
@@ -76,6 +110,8 @@ pub struct Policy {
     pub accepted_issuing_countries: Vec<String>,
     /// Image quality thresholds.
     pub image: ImagePolicy,
+    /// Face match: selfie required or not, threshold, face quality.
+    pub face: FacePolicy,
     /// Status per concern code, replacing the catalogue's; `approved` switches the rule off.
     pub status_overrides: BTreeMap<String, Decision>,
 }
@@ -92,6 +128,7 @@ impl Default for Policy {
             ],
             accepted_issuing_countries: Vec::new(),
             image: ImagePolicy::default(),
+            face: FacePolicy::default(),
             status_overrides: BTreeMap::new(),
         }
     }
@@ -116,6 +153,11 @@ impl Policy {
             if idverify_mrz::countries::lookup(code).is_none() {
                 return Err(PolicyError::UnknownCountry(code.clone()));
             }
+        }
+        if !(-1.0..=1.0).contains(&self.face.match_threshold) {
+            return Err(PolicyError::FaceThreshold(
+                self.face.match_threshold.to_string(),
+            ));
         }
         Ok(())
     }

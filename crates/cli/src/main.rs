@@ -12,6 +12,7 @@ mod clock;
 mod demo;
 mod eval_cmd;
 mod eval_decisions;
+mod eval_face_cmd;
 mod keys_cmd;
 mod mrz_cmd;
 mod operators_cmd;
@@ -47,6 +48,8 @@ enum Command {
     EvalMrz(eval_cmd::EvalMrzArgs),
     /// Run the whole document check on a list of documents and count the decisions.
     EvalDecisions(eval_decisions::EvalDecisionsArgs),
+    /// Evaluate face match on a list of image pairs (PAIRS.json).
+    EvalFace(eval_face_cmd::EvalFaceArgs),
 }
 
 fn main() -> ExitCode {
@@ -64,5 +67,6 @@ fn main() -> ExitCode {
         Command::Scan(args) => scan_cmd::run(args),
         Command::EvalMrz(args) => eval_cmd::run(args),
         Command::EvalDecisions(args) => eval_decisions::run(args),
+        Command::EvalFace(args) => eval_face_cmd::run(args),
     }
 }

@@ -2,9 +2,11 @@
 //! limits, read its MRZ and its printed zone, and let the document check decide. The same steps
 //! as `idverify scan`, on bytes from the blob store instead of files.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use idverify_check::{CheckInput as SidesInput, ImageQuality, SideInput, assess};
+use idverify_check::{
+    CheckInput as SidesInput, FaceInput, FaceSide, ImageQuality, SideInput, assess, assess_face,
+};
 use idverify_mrz::Date;
 use idverify_server::{CheckError, CheckInput, CheckOutput, DocumentCheck};
 use idverify_vision::{IntakeError, IntakeLimits, Models, decode_image, measure_quality, read_mrz};
@@ -24,12 +26,85 @@ pub fn load_ocr(dir: &Path) -> anyhow::Result<idverify_textocr::Models> {
     })
 }
 
-/// The OCR models folder: `explicit` (`--models`), else `IDVERIFY_MODELS_DIR`, else `./models`.
-pub fn models_dir(explicit: Option<&Path>) -> std::path::PathBuf {
-    explicit
+/// The models folder: `given`, else env `IDVERIFY_MODELS_DIR`, else `./models`.
+pub fn models_dir(given: Option<&Path>) -> PathBuf {
+    given
         .map(Path::to_path_buf)
-        .or_else(|| std::env::var_os("IDVERIFY_MODELS_DIR").map(std::path::PathBuf::from))
-        .unwrap_or_else(|| std::path::PathBuf::from("models"))
+        .or_else(|| std::env::var_os("IDVERIFY_MODELS_DIR").map(PathBuf::from))
+        .unwrap_or_else(|| PathBuf::from("models"))
+}
+
+/// The face-match models of `dir` (as `scripts/setup-ocr-models` installs them). The error is
+/// one line naming the folder and the script to run.
+pub fn load_faces(dir: &Path) -> anyhow::Result<idverify_face::Models> {
+    idverify_face::Models::load_with(|p| std::fs::read(dir.join(p))).map_err(|e| match e {
+        idverify_face::Error::Missing { .. } => {
+            anyhow::anyhow!("face models folder {}: {e}", dir.display())
+        }
+        e => anyhow::anyhow!(
+            "the face models in {} do not load ({e}): run scripts/setup-ocr-models",
+            dir.display()
+        ),
+    })
+}
+
+/// The faces on one image: how many, and of the best (highest scoring) one its size,
+/// sharpness and embedding.
+fn face_side(
+    models: &idverify_face::Models,
+    img: &image::RgbImage,
+) -> Result<(FaceSide, Option<idverify_face::Embedding>), idverify_face::Error> {
+    let faces = models.detect(img)?;
+    let Some(best) = faces.first() else {
+        return Ok((
+            FaceSide {
+                faces: 0,
+                eye_distance: 0.0,
+                sharpness: 0.0,
+            },
+            None,
+        ));
+    };
+    let aligned = idverify_face::align(img, best);
+    let side = FaceSide {
+        faces: faces.len(),
+        eye_distance: f64::from(best.eye_distance()),
+        sharpness: f64::from(idverify_face::sharpness(&aligned)),
+    };
+    Ok((side, Some(models.embed_aligned(&aligned)?)))
+}
+
+/// What the face models measure on the document's front and the selfie: the faces on each
+/// and, when both have one, the similarity of the best two (nothing without a selfie). Nothing of it is kept: the
+/// embeddings live only for the comparison.
+pub fn measure_faces(
+    models: &idverify_face::Models,
+    front: &image::RgbImage,
+    selfie: Option<&image::RgbImage>,
+) -> Result<FaceInput, idverify_face::Error> {
+    // Without a selfie there is nothing to compare: the document is not looked at.
+    let Some(selfie) = selfie else {
+        return Ok(FaceInput {
+            document: FaceSide {
+                faces: 0,
+                eye_distance: 0.0,
+                sharpness: 0.0,
+            },
+            selfie: None,
+            similarity: None,
+        });
+    };
+    let (document, doc_embedding) = face_side(models, front)?;
+    let (selfie_side, selfie_embedding) = face_side(models, selfie)?;
+    let similarity = match (&doc_embedding, &selfie_embedding) {
+        (Some(a), Some(b)) if selfie_side.faces == 1 => Some(f64::from(a.similarity(b))),
+        _ => None,
+    };
+    Ok(FaceInput {
+        document,
+        selfie: Some(selfie_side),
+        similarity,
+    })
 }
 
 /// Why one side could not be read.
@@ -95,6 +170,7 @@ pub fn read_side(
 pub struct ReadingPipeline {
     models: Models,
     ocr: idverify_textocr::Models,
+    faces: idverify_face::Models,
     policies: crate::policies::Policies,
     limits: IntakeLimits,
 }
@@ -112,9 +188,11 @@ impl ReadingPipeline {
             )
         })?;
         let ocr = load_ocr(models_dir)?;
+        let faces = load_faces(models_dir)?;
         Ok(ReadingPipeline {
             models,
             ocr,
+            faces,
             policies,
             limits: IntakeLimits::default(),
         })
@@ -137,14 +215,31 @@ impl DocumentCheck for ReadingPipeline {
         };
         let front = side(&input.front.bytes)?;
         let back = input.back.as_ref().map(|b| side(&b.bytes)).transpose()?;
-        let a = assess(
-            &SidesInput { front, back },
-            self.policies.for_app(&input.app_id),
-            today,
-        );
+        let policy = self.policies.for_app(&input.app_id);
+        let mut a = assess(&SidesInput { front, back }, policy, today);
+        // The selfie goes through the same bounded intake as the document.
+        let decode = |bytes: &[u8], what: &str| {
+            decode_image(bytes, &self.limits)
+                .map(|i| i.to_rgb8())
+                .map_err(|e| CheckError(format!("{what} could not be decoded: {e}")))
+        };
+        let selfie_img = input
+            .selfie
+            .as_ref()
+            .map(|s| decode(&s.bytes, "selfie"))
+            .transpose()?;
+        let front_img = match selfie_img {
+            Some(_) => decode(&input.front.bytes, "image")?,
+            None => image::RgbImage::new(0, 0),
+        };
+        let faces = measure_faces(&self.faces, &front_img, selfie_img.as_ref())
+            .map_err(|e| CheckError(e.to_string()))?;
+        if let Some(face) = assess_face(&faces, policy) {
+            a.add_face(face);
+        }
         Ok(CheckOutput {
+            checks: a.checks(),
             results: a.results,
-            checks: vec![a.check],
             attributes: a.attributes,
             mrz: a.mrz,
             document_data_checking: a.document_data_checking,

@@ -11,6 +11,7 @@
 //! minimum_age = 21
 //! image = { min_sharpness = 40.0 }
 //! status_overrides = { DC031 = "approved" }
+//! face = { require_selfie = true, match_threshold = 0.4 }
 //! ```
 
 use std::collections::BTreeMap;
@@ -85,6 +86,23 @@ mod tests {
 
     fn table(text: &str) -> toml::Table {
         toml::from_str(text).unwrap()
+    }
+
+    #[test]
+    fn face_match_policy_per_application() {
+        let p = Policies::from_table(&table(
+            r#"
+            face = { match_threshold = 0.4 }
+            [apps."strict"]
+            face = { require_selfie = true }
+            "#,
+        ))
+        .unwrap();
+        assert!(!p.for_app("other").face.require_selfie);
+        assert_eq!(p.for_app("other").face.match_threshold, 0.4);
+        assert!(p.for_app("strict").face.require_selfie);
+        assert_eq!(p.for_app("strict").face.match_threshold, 0.4);
+        assert!(Policies::from_table(&table("face = { match_threshold = 1.5 }")).is_err());
     }
 
     #[test]

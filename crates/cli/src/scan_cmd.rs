@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use idverify_check::{CheckInput, Policy, SideInput, assess};
+use idverify_check::{CheckInput, Policy, SideInput, assess, assess_face};
 use idverify_mrz::Date;
 use idverify_vision::{IntakeLimits, Models, decode_image};
 use idverify_wire::{DocumentFile, DocumentGroup, Metadata, VerificationResult};
@@ -21,13 +21,13 @@ pub struct ScanArgs {
     pub front: PathBuf,
     /// The back of the document (ID cards).
     pub back: Option<PathBuf>,
-    /// A selfie (checked to be a readable image; face matching is not part of this command yet).
+    /// A selfie, compared with the document's portrait (the `faceMatch` check).
     #[arg(long)]
     pub selfie: Option<PathBuf>,
     /// The day of the check (YYYY-MM-DD); today by default.
     #[arg(long)]
     pub today: Option<String>,
-    /// Folder of the printed-zone OCR models that scripts/setup-ocr-models installs (default
+    /// Folder of the OCR and face models that scripts/setup-ocr-models installs (default
     /// ./models, or env IDVERIFY_MODELS_DIR).
     #[arg(long, value_name = "DIR")]
     pub models: Option<PathBuf>,
@@ -45,11 +45,13 @@ fn media_type(bytes: &[u8]) -> &'static str {
 struct Side {
     input: SideInput,
     file: DocumentFile,
+    bytes: Vec<u8>,
 }
 
 struct Readers {
     mrz: Models,
     ocr: idverify_textocr::Models,
+    faces: idverify_face::Models,
 }
 
 fn read_side(path: &Path, kind: &str, readers: &Readers, today: Date) -> Result<Side> {
@@ -72,6 +74,7 @@ fn read_side(path: &Path, kind: &str, readers: &Readers, today: Date) -> Result<
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default(),
         },
+        bytes,
     })
 }
 
@@ -83,6 +86,7 @@ pub fn scan(args: &ScanArgs, today: Date) -> Result<VerificationResult> {
     let readers = Readers {
         mrz,
         ocr: crate::pipeline::load_ocr(&dir)?,
+        faces: crate::pipeline::load_faces(&dir)?,
     };
     let front = read_side(&args.front, "front", &readers, today)?;
     let back = args
@@ -96,11 +100,15 @@ pub fn scan(args: &ScanArgs, today: Date) -> Result<VerificationResult> {
             .chain(back.as_ref().map(|b| b.file.clone()))
             .collect(),
     }];
+    let mut selfie_img = None;
     if let Some(selfie) = &args.selfie {
         let bytes =
             std::fs::read(selfie).with_context(|| format!("cannot read {}", selfie.display()))?;
-        decode_image(&bytes, &IntakeLimits::default())
-            .with_context(|| format!("{}", selfie.display()))?;
+        selfie_img = Some(
+            decode_image(&bytes, &IntakeLimits::default())
+                .with_context(|| format!("{}", selfie.display()))?
+                .to_rgb8(),
+        );
         groups.push(DocumentGroup {
             name: "selfie".into(),
             files: vec![DocumentFile {
@@ -117,7 +125,18 @@ pub fn scan(args: &ScanArgs, today: Date) -> Result<VerificationResult> {
         front: front.input,
         back: back.map(|b| b.input),
     };
-    let assessment = assess(&input, &Policy::default(), today);
+    let policy = Policy::default();
+    let mut assessment = assess(&input, &policy, today);
+    let front_img = match selfie_img {
+        Some(_) => decode_image(&front.bytes, &IntakeLimits::default())
+            .with_context(|| format!("{}", args.front.display()))?
+            .to_rgb8(),
+        None => image::RgbImage::new(0, 0),
+    };
+    let faces = crate::pipeline::measure_faces(&readers.faces, &front_img, selfie_img.as_ref())?;
+    if let Some(face) = assess_face(&faces, &policy) {
+        assessment.add_face(face);
+    }
     Ok(assessment.into_result(
         groups,
         Metadata {

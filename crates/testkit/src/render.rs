@@ -178,6 +178,51 @@ impl Specimen {
         }
     }
 
+    /// The front with `photo` printed in the portrait's box instead of the drawn silhouette:
+    /// scaled to cover the box (cropped to its shape, centred), for face-match tests. A front
+    /// without a portrait box is left as it is.
+    pub fn with_portrait_photo(mut self, photo: &RgbImage) -> Specimen {
+        let Some(b) = self.truth.front.portrait else {
+            return self;
+        };
+        let (pw, ph) = (photo.width().max(1) as f32, photo.height().max(1) as f32);
+        let scale = (b.width as f32 / pw).max(b.height as f32 / ph);
+        let (sw, sh) = (
+            ((pw * scale).ceil() as u32).max(b.width),
+            ((ph * scale).ceil() as u32).max(b.height),
+        );
+        let scaled = image::imageops::resize(photo, sw, sh, image::imageops::FilterType::Triangle);
+        let crop = image::imageops::crop_imm(
+            &scaled,
+            (sw - b.width) / 2,
+            (sh - b.height) / 2,
+            b.width,
+            b.height,
+        )
+        .to_image();
+        image::imageops::replace(&mut self.front, &crop, i64::from(b.x), i64::from(b.y));
+        self
+    }
+
+    /// The front with its portrait box painted over in the colour of the box's corner (a
+    /// document whose portrait cannot be seen); the truth no longer has a portrait.
+    pub fn without_portrait(mut self) -> Specimen {
+        let Some(b) = self.truth.front.portrait.take() else {
+            return self;
+        };
+        let fill = self
+            .front
+            .get_pixel_checked(b.x.saturating_sub(2), b.y.saturating_sub(2))
+            .copied()
+            .unwrap_or(Rgb([235, 235, 235]));
+        for y in b.y..(b.y + b.height).min(self.front.height()) {
+            for x in b.x..(b.x + b.width).min(self.front.width()) {
+                self.front.put_pixel(x, y, fill);
+            }
+        }
+        self
+    }
+
     /// The image that carries the MRZ (the back of a TD1 card, otherwise the front).
     pub fn mrz_side(&self) -> &RgbImage {
         match (&self.back, self.truth.spec.format.mrz_on_back()) {

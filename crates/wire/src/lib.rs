@@ -120,7 +120,7 @@ pub struct Concern {
 }
 
 /// One checking service's verdict.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Check {
     /// `docCheck` or `faceMatch`.
     pub name: String,
