@@ -17,7 +17,7 @@
   var LOCALES = ['en', 'fr'];
   // Concern codes (docs/concerns.md) that a new photo can fix, for a service that does not say
   // so itself (its status call gives each concern `retake` and `next`).
-  var RETAKE_CONCERN = /^DC0(01|02|03|20|21|22|30|31|32)$/;
+  var RETAKE_CONCERN = /^DC0(01|02|03|04|20|21|22|30|31|32|33)$/;
   // After this many retakes for the same concern the person may go on to a person's review
   // instead of being asked again.
   var MAX_RETAKES = 2;

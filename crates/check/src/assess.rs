@@ -86,6 +86,29 @@ fn check_name(kind: CheckKind) -> &'static str {
     }
 }
 
+/// Whether a read MRZ is too damaged to judge the document on: three or more of its fields'
+/// check digits fail or fields are malformed (one or two failing check digits on an otherwise
+/// sound reading are the document's: DC002). A forger who recomputes nothing fails one or two
+/// digits of the field they changed, which the printed zone then also contradicts; a blurred
+/// or distant photo fails several at once, with dates that are no dates.
+fn mrz_unreadable(m: &Mrz) -> bool {
+    let failed = m
+        .checks
+        .iter()
+        .filter(|c| c.kind != CheckKind::Composite && !c.holds())
+        .count();
+    let mut malformed: Vec<Field> = Vec::new();
+    for p in &m.problems {
+        if p.severity == Severity::Error
+            && !matches!(p.field, Field::CheckDigit(_))
+            && !malformed.contains(&p.field)
+        {
+            malformed.push(p.field);
+        }
+    }
+    failed + malformed.len() >= 3
+}
+
 /// Full years between `birth` and `today`.
 fn age_on(birth: Date, today: Date) -> i32 {
     let mut years = i32::from(today.year) - i32::from(birth.year);
@@ -336,6 +359,17 @@ pub fn assess(input: &CheckInput, policy: &Policy, today: Date) -> Assessment {
         .as_ref()
         .and_then(|b| b.mrz.as_ref())
         .map(settled);
+    // A reading with several check digits or fields that do not hold is the photo's failure,
+    // not the document's: it is set aside (DC004, a retake) and nothing is judged on it.
+    let unreadable = front_mrz.iter().chain(back_mrz.iter()).any(mrz_unreadable);
+    // What was read stays in the Result (`mrz`, not valid) for a reviewer to see.
+    let damaged = front_mrz
+        .iter()
+        .chain(back_mrz.iter())
+        .find(|m| mrz_unreadable(m))
+        .cloned();
+    let front_mrz = front_mrz.filter(|m| !mrz_unreadable(m));
+    let back_mrz = back_mrz.filter(|m| !mrz_unreadable(m));
     let back_mrz = back_mrz.as_ref();
     let (mrz, other_mrz, other_printed) = match (&front_mrz, back_mrz) {
         (Some(f), b) => (Some(f), b, input.back.as_ref().map(|_| &back_printed)),
@@ -347,6 +381,7 @@ pub fn assess(input: &CheckInput, policy: &Policy, today: Date) -> Assessment {
 
     let mut rows = Vec::new();
     match mrz {
+        None if unreadable => raised.push(Raised::new(ConcernKind::MrzUnreadable, &[])),
         None => raised.push(Raised::new(ConcernKind::MrzNotFound, &[])),
         Some(m) => {
             let (comparisons, different) =
@@ -446,7 +481,7 @@ pub fn assess(input: &CheckInput, policy: &Policy, today: Date) -> Assessment {
             details: None,
         },
         attributes: attributes(mrz, &printed, expiry, birth),
-        mrz: mrz.map(|m| MrzSummary {
+        mrz: mrz.or(damaged.as_ref()).map(|m| MrzSummary {
             format: m.format.as_str().to_string(),
             lines: m.lines.clone(),
             valid: m.is_valid(),

@@ -19,6 +19,8 @@ pub enum ConcernKind {
     MrzCheckDigit,
     /// A field of the MRZ is not well formed.
     MrzMalformed,
+    /// An MRZ was found but read too damaged to judge (`DC004`).
+    MrzUnreadable,
     /// The document is past its expiry date.
     Expired,
     /// The holder is younger than the policy's minimum age.
@@ -89,6 +91,7 @@ impl ConcernKind {
         matches!(
             self,
             ConcernKind::MrzNotFound
+                | ConcernKind::MrzUnreadable
                 | ConcernKind::MrzCheckDigit
                 | ConcernKind::MrzMalformed
                 | ConcernKind::Conflict
@@ -148,6 +151,13 @@ pub const CATALOGUE: &[CatalogueEntry] = &[
         meaning: "A field of the MRZ is not well formed (a date that is no date, a character outside the field's alphabet).",
         template: "MRZ field {field} is not well formed.",
         status: DECLINED,
+    },
+    CatalogueEntry {
+        kind: ConcernKind::MrzUnreadable,
+        id: "DC004",
+        meaning: "An MRZ was found but its reading is too damaged to judge the document on (three or more of its fields' check digits fail or fields are malformed, together): the photo is asked for again, closer and sharper, and nothing is judged on that reading. One failing check digit on an otherwise sound reading is DC002.",
+        template: "The machine readable zone was found but could not be read reliably.",
+        status: REVIEW,
     },
     CatalogueEntry {
         kind: ConcernKind::Expired,
@@ -370,6 +380,7 @@ mod tests {
             ConcernKind::MrzNotFound,
             ConcernKind::MrzCheckDigit,
             ConcernKind::MrzMalformed,
+            ConcernKind::MrzUnreadable,
             ConcernKind::Expired,
             ConcernKind::UnderAge,
             ConcernKind::DocumentTypeNotAccepted,

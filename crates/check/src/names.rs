@@ -86,6 +86,7 @@ fn loose_key(form: &str) -> String {
 /// assert!(same_name("lbáñez", "IBANEZ", false));
 /// assert!(same_name("EVARSDOTTIR", "AEVARSDOTTIR", false)); // Æ lost by the recogniser
 /// assert!(same_name("PURiDUR OSP", "THURIDUR OESP", false)); // Þ read as P, Ö lost
+/// assert!(same_name("Ægir póra", "AEGIR THORA", false)); // Æ read, Þ read as p
 /// assert!(!same_name("Vandermolen", "AEVARSDOTTIR", false));
 /// assert!(!same_name("De Bruyn", "DE BRUIJN", false));
 /// assert!(same_name("Anna Maria Lisa", "ANNA MARIA L", true));
@@ -109,10 +110,19 @@ pub fn same_name(printed: &str, mrz: &str, truncated: bool) -> bool {
 /// when it does not know the Nordic letters: `Æ` (MRZ `AE`) read as `E`, `Þ` (MRZ `TH`) as
 /// `P`, so `ÆVARSDÓTTIR` read `EVARSDOTTIR` and `ÞURÍÐUR` read `PURIDUR` still agree.
 fn loose_keys(mrz: &str) -> Vec<String> {
-    let mut keys = vec![loose_key(mrz)];
-    let nordic = loose_key(&mrz.replace("AE", "E").replace("TH", "P"));
-    if !keys.contains(&nordic) {
-        keys.push(nordic);
+    // Either letter may be read right while the other is not (`Ægir Þóra` read `Ægir póra`).
+    let ae = mrz.replace("AE", "E");
+    let mut keys = Vec::new();
+    for form in [
+        mrz.to_string(),
+        mrz.replace("TH", "P"),
+        ae.clone(),
+        ae.replace("TH", "P"),
+    ] {
+        let key = loose_key(&form);
+        if !keys.contains(&key) {
+            keys.push(key);
+        }
     }
     keys
 }

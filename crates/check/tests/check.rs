@@ -608,6 +608,31 @@ fn glare_is_no_concern_on_a_side_without_an_mrz() {
 }
 
 #[test]
+fn an_mrz_read_too_damaged_is_a_retake_not_a_decline() {
+    // Three check digits failing at once is a photo the reader could not read, not a forgery:
+    // DC004 (needs-review, retake), no DC002 and nothing judged on the reading.
+    let d = anna();
+    let mut lines = mrz_lines(&d);
+    let bump = |c: u8| if c == b'9' { '0' } else { char::from(c + 1) };
+    for col in [9, 19, 27] {
+        let old = lines[1].as_bytes()[col];
+        lines[1].replace_range(col..col + 1, &bump(old).to_string());
+    }
+    let a = run(&input(&d, lines.clone()));
+    assert_single(&a, "DC004", Decision::NeedsReview);
+    // The reading is shown (not valid); nothing was compared on it.
+    assert_eq!(a.mrz.as_ref().map(|m| m.valid), Some(false));
+    assert!(a.document_data_checking.is_empty());
+    // One failing check digit is the document's: declined with DC002.
+    let mut one = mrz_lines(&d);
+    let old = one[1].as_bytes()[9];
+    one[1].replace_range(9..10, &bump(old).to_string());
+    let a = run(&input(&d, one));
+    assert_eq!(a.results.status, Decision::Declined);
+    assert!(!ids(&a).contains(&"DC004"), "{:?}", ids(&a));
+}
+
+#[test]
 fn no_mrz_found() {
     let d = willeke();
     let mut i = input(&d, mrz_lines(&d));

@@ -296,9 +296,8 @@ impl NextStep {
 /// compared) is most often the photo's fault, so the person is asked for a new one first.
 pub fn next_step(code: &str) -> NextStep {
     match code {
-        "DC001" | "DC002" | "DC003" | "DC020" | "DC021" | "DC022" | "DC030" | "DC032" | "DC033" => {
-            NextStep::Retake
-        }
+        "DC001" | "DC002" | "DC003" | "DC004" | "DC020" | "DC021" | "DC022" | "DC030" | "DC032"
+        | "DC033" => NextStep::Retake,
         "DC031" => NextStep::ShowBack,
         "DC010" | "DC012" | "DC013" => NextStep::AnotherDocument,
         _ => NextStep::None,
@@ -308,8 +307,8 @@ pub fn next_step(code: &str) -> NextStep {
 /// Codes whose catalogue message the person may read as it is: what was wrong with the photo or
 /// the document. The messages of conflicts and check digits carry values read from the
 /// document and hints for a forger; the person gets the flow's own words for those.
-const MESSAGE_FOR_PERSON: [&str; 9] = [
-    "DC001", "DC010", "DC011", "DC012", "DC013", "DC020", "DC021", "DC022", "DC032",
+const MESSAGE_FOR_PERSON: [&str; 10] = [
+    "DC001", "DC004", "DC010", "DC011", "DC012", "DC013", "DC020", "DC021", "DC022", "DC032",
 ];
 
 /// The concerns of a Result as the status call lists them for the flow:
