@@ -39,6 +39,8 @@ mod browser;
 mod errors;
 #[path = "api/flow.rs"]
 mod flow;
+#[path = "api/formats.rs"]
+mod formats;
 #[path = "api/hostile.rs"]
 mod hostile;
 #[path = "api/independent.rs"]
