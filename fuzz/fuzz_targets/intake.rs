@@ -1,5 +1,7 @@
 //! Fuzz target: any bytes as an uploaded file. The intake never panics and never gives more
 //! than it promises: when a file is accepted, it has one or two pages, within the limits.
+//! Seeds (one small file per format) in `fuzz/seeds/intake`:
+//! `cp fuzz/seeds/intake/* fuzz/corpus/intake/ && cargo +nightly fuzz run intake fuzz/corpus/intake -- -jobs=1`.
 #![no_main]
 
 use idverify_vision::{IntakeLimits, decode_pages};

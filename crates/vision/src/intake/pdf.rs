@@ -210,20 +210,21 @@ fn check_dict(dict: &Dict<'_>, depth: usize) -> Result<(), IntakeError> {
     if name_is(dict, b"Type", b"EmbeddedFile") {
         return Err(IntakeError::ActiveContent("attached files".into()));
     }
-    // An OpenAction that is an action dictionary (not a plain destination) runs on opening.
-    if let Some(open) = dict.get::<Dict<'_>>(b"OpenAction".as_slice())
-        && !name_is(&open, b"S", b"GoTo")
-    {
-        return Err(IntakeError::ActiveContent(
-            "an action run on opening".into(),
-        ));
-    }
     if depth < MAX_DEPTH {
         for (_, value) in dict.entries() {
             if let MaybeRef::NotRef(o) = value {
                 check_object(&o, depth + 1)?;
             }
         }
+    }
+    // An OpenAction that is an action dictionary (not a plain destination) runs on opening;
+    // looked at after the nested values, so that a script inside is named as such.
+    if let Some(open) = dict.get::<Dict<'_>>(b"OpenAction".as_slice())
+        && !name_is(&open, b"S", b"GoTo")
+    {
+        return Err(IntakeError::ActiveContent(
+            "an action run on opening".into(),
+        ));
     }
     Ok(())
 }
