@@ -113,6 +113,36 @@
     });
   }
 
+  // Files the service reads but a browser may not decode (HEIC on Chromium, TIFF, PDF scans):
+  // recognised from their first bytes, as the service does, and sent as they are. The service
+  // applies the same limits to them as to every upload.
+  function sniffAsIs(file) {
+    if (!file.slice || !global.Response) return Promise.resolve(null);
+    return new Response(file.slice(0, 1024)).arrayBuffer().then(function (buf) {
+      var b = new Uint8Array(buf);
+      var at = function (i, text) {
+        for (var k = 0; k < text.length; k++) if (b[i + k] !== text.charCodeAt(k)) return false;
+        return true;
+      };
+      if (at(4, 'ftyp')) return 'image/heic';
+      if (at(0, 'II*\0') || at(0, 'MM\0*') || at(0, 'II+\0') || at(0, 'MM\0+')) return 'image/tiff';
+      if (at(0, 'BM')) return 'image/bmp';
+      for (var i = 0; i + 5 <= b.length; i++) if (at(i, '%PDF-')) return 'application/pdf';
+      return null;
+    }, function () { return null; });
+  }
+
+  // A chosen file: downscaled to a JPEG where the browser decodes it, else sent as it is when
+  // the service reads its format.
+  function prepareFile(file) {
+    return fileToJpeg(file).catch(function (err) {
+      return sniffAsIs(file).then(function (type) {
+        if (!type) throw err;
+        return { blob: file, asIs: type, name: file.name || '' };
+      });
+    });
+  }
+
   // ---- HTTP ----
 
   function HttpError(status, body, network) {
@@ -407,10 +437,13 @@
     }
   };
 
-  Flow.prototype.setImage = function (kind, blob) {
+  Flow.prototype.setImage = function (kind, blob, asIs) {
     var old = this.state.images[kind];
     if (old && old.url) URL.revokeObjectURL(old.url);
-    this.state.images[kind] = { blob: blob, url: URL.createObjectURL(blob) };
+    // A file sent as it is has no preview the browser can draw: its name is shown instead.
+    this.state.images[kind] = asIs
+      ? { blob: blob, asIs: asIs.asIs, name: asIs.name }
+      : { blob: blob, url: URL.createObjectURL(blob) };
     // A new photo means the current verification no longer matches what was taken.
     this.state.uploaded = {};
     this.state.verification = null;
@@ -435,7 +468,9 @@
     if (current) {
       children.push(
         h('figure', { class: 'idv-preview' }, [
-          h('img', { src: current.url, alt: t('capture.preview'), class: 'idv-preview-img' })
+          current.asIs
+            ? h('p', { class: 'idv-preview-file', text: t('capture.fileAsIs', { name: current.name }) })
+            : h('img', { src: current.url, alt: t('capture.preview'), class: 'idv-preview-img' })
         ]),
         errorEl,
         h('div', { class: 'idv-actions' }, [
@@ -454,15 +489,17 @@
 
     var fileId = nextId('file');
     var fileInput = h('input', {
-      type: 'file', id: fileId, accept: 'image/jpeg,image/png,image/webp,image/*', class: 'idv-file',
+      type: 'file', id: fileId, class: 'idv-file',
+      accept: 'image/jpeg,image/png,image/webp,image/heic,image/heif,image/tiff,image/bmp,application/pdf,' +
+        '.heic,.heif,.tif,.tiff,.bmp,.pdf,image/*',
       'data-kind': kind,
       onchange: function () {
         var f = fileInput.files && fileInput.files[0];
         if (!f) return;
         status.textContent = t('capture.processing');
         showError('');
-        fileToJpeg(f).then(function (out) {
-          self.setImage(kind, out.blob);
+        prepareFile(f).then(function (out) {
+          self.setImage(kind, out.blob, out.asIs ? out : null);
           self.render();
         }, function () {
           status.textContent = '';

@@ -112,7 +112,12 @@ fn evaluate(args: &EvalDecisionsArgs, today: Date) -> Result<Report> {
         let path = base.join(name);
         let bytes =
             std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
-        crate::pipeline::read_side(&bytes, &limits, &models, &ocr, today)
+        let page = crate::pipeline::decode_sides(&bytes, &limits)
+            .with_context(|| format!("{}", path.display()))?
+            .into_iter()
+            .next()
+            .with_context(|| format!("{}: the file has no page", path.display()))?;
+        crate::pipeline::read_side(&page, &models, &ocr, today)
             .with_context(|| format!("{}", path.display()))
     };
     let mut report = Report {

@@ -9,7 +9,7 @@ use idverify_check::{
 };
 use idverify_mrz::Date;
 use idverify_server::{CheckError, CheckInput, CheckOutput, DocumentCheck};
-use idverify_vision::{IntakeError, IntakeLimits, Models, decode_image, measure_quality, read_mrz};
+use idverify_vision::{IntakeError, IntakeLimits, Models, decode_pages, measure_quality, read_mrz};
 
 /// The printed-zone OCR models of `dir` (as `scripts/setup-ocr-models` installs them). The
 /// error is one line naming the folder and the script to run.
@@ -110,9 +110,6 @@ pub fn measure_faces(
 /// Why one side could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum SideError {
-    /// The bytes are not an image within the intake limits.
-    #[error(transparent)]
-    Intake(#[from] IntakeError),
     /// The printed-zone OCR failed to run (not: found no text).
     #[error("the printed zone could not be read: {0}")]
     Ocr(idverify_textocr::Error),
@@ -121,18 +118,25 @@ pub enum SideError {
 /// Height in pixels under which a printed line is not read (see [`read_side`]).
 const MIN_PRINTED_LINE_PX: f32 = 10.0;
 
-/// Reads one side of a document: decoded within `limits`, its MRZ read and parsed, and the
-/// lines of its printed zone read by `ocr` (upright as the MRZ was found; as given when there
-/// is none). The MRZ lines themselves are left to the MRZ reader.
-pub fn read_side(
+/// The sides one file holds, decoded within `limits`: its first page, and its second when it
+/// has one (a two-page TIFF or PDF scan: front and back).
+pub fn decode_sides(
     bytes: &[u8],
     limits: &IntakeLimits,
+) -> Result<Vec<image::DynamicImage>, IntakeError> {
+    Ok(decode_pages(bytes, limits)?.pages)
+}
+
+/// Reads one side of a document: its MRZ read and parsed, and the lines of its printed zone
+/// read by `ocr` (upright as the MRZ was found; as given when there is none). The MRZ lines
+/// themselves are left to the MRZ reader.
+pub fn read_side(
+    img: &image::DynamicImage,
     models: &Models,
     ocr: &idverify_textocr::Models,
     today: Date,
 ) -> Result<SideInput, SideError> {
-    let img = decode_image(bytes, limits)?;
-    let reading = read_mrz(&img, models, today);
+    let reading = read_mrz(img, models, today);
     let opts = idverify_textocr::ReadOptions {
         quarter_turns: reading.text.as_ref().map_or(0, |t| t.quarter_turns),
         // Text lower than this is misread too often to be compared with the MRZ (a 275-pixel
@@ -152,7 +156,7 @@ pub fn read_side(
     // Size, sharpness and glare over the MRZ. The band's sharpness and glare are measured over
     // the MRZ's own box and only on a side whose MRZ was read: a band of other text that the
     // locator tried (a card's front, a web page) is no MRZ, and its glare is no concern.
-    let q = measure_quality(&img, reading.region.as_ref().filter(|_| mrz.is_some()));
+    let q = measure_quality(img, reading.region.as_ref().filter(|_| mrz.is_some()));
     Ok(SideInput {
         lines,
         mrz,
@@ -207,29 +211,37 @@ impl DocumentCheck for ReadingPipeline {
             u8::try_from(input.today.day).unwrap_or(0),
         )
         .ok_or_else(|| CheckError(format!("today is no date: {:?}", input.today)))?;
-        let side = |bytes: &[u8]| {
-            read_side(bytes, &self.limits, &self.models, &self.ocr, today).map_err(|e| match e {
-                SideError::Intake(e) => CheckError(format!("image could not be decoded: {e}")),
-                e => CheckError(e.to_string()),
-            })
+        let decode = |bytes: &[u8]| {
+            decode_sides(bytes, &self.limits)
+                .map_err(|e| CheckError(format!("image could not be decoded: {e}")))
         };
-        let front = side(&input.front.bytes)?;
-        let back = input.back.as_ref().map(|b| side(&b.bytes)).transpose()?;
+        let side = |img: &image::DynamicImage| {
+            read_side(img, &self.models, &self.ocr, today).map_err(|e| CheckError(e.to_string()))
+        };
+        let mut front_pages = decode(&input.front.bytes)?.into_iter();
+        let front_page = front_pages
+            .next()
+            .ok_or_else(|| CheckError("the front file has no page".into()))?;
+        let front = side(&front_page)?;
+        // A back that was uploaded is the back; without one, the second page of a two-page
+        // front file (a TIFF or PDF scan of both sides) is.
+        let back = match &input.back {
+            Some(b) => decode(&b.bytes)?.first().map(side).transpose()?,
+            None => front_pages.next().as_ref().map(side).transpose()?,
+        };
         let policy = self.policies.for_app(&input.app_id);
         let mut a = assess(&SidesInput { front, back }, policy, today);
-        // The selfie goes through the same bounded intake as the document.
-        let decode = |bytes: &[u8], what: &str| {
-            decode_image(bytes, &self.limits)
-                .map(|i| i.to_rgb8())
-                .map_err(|e| CheckError(format!("{what} could not be decoded: {e}")))
-        };
+        // The selfie goes through the same bounded intake as the document; the portrait is
+        // looked for on the front's first page.
         let selfie_img = input
             .selfie
             .as_ref()
-            .map(|s| decode(&s.bytes, "selfie"))
-            .transpose()?;
+            .map(|s| decode(&s.bytes))
+            .transpose()?
+            .and_then(|pages| pages.into_iter().next())
+            .map(|i| i.to_rgb8());
         let front_img = match selfie_img {
-            Some(_) => decode(&input.front.bytes, "image")?,
+            Some(_) => front_page.to_rgb8(),
             None => image::RgbImage::new(0, 0),
         };
         let faces = measure_faces(&self.faces, &front_img, selfie_img.as_ref())

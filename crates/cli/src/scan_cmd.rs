@@ -1,9 +1,11 @@
 //! `idverify scan FRONT [BACK] [--selfie FILE] [--models DIR]`: reads the MRZ and the printed
 //! zone of local images, runs the document check and prints the contract's Result as JSON.
 //!
-//! Unreadable input (missing file, empty, truncated, not an image, HEIC, too large) is a
-//! one-line error and a non-zero exit; an image without a readable MRZ is a Result with the
-//! document check's concern, not an error.
+//! Files are JPEG, PNG, WebP, HEIC, TIFF, BMP or PDF (recognised from their bytes). A FRONT of
+//! two pages (TIFF or PDF) is the front and the back when no BACK is given; otherwise a file's
+//! first page is read. Unreadable input (missing file, empty, truncated, not an image, too
+//! large, a PDF with active content or too many pages) is a one-line error and a non-zero exit;
+//! an image without a readable MRZ is a Result with the document check's concern, not an error.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -11,7 +13,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use idverify_check::{CheckInput, Policy, SideInput, assess, assess_face};
 use idverify_mrz::Date;
-use idverify_vision::{IntakeLimits, Models, decode_image};
+use idverify_vision::{Format, IntakeLimits, Models};
 use idverify_wire::{DocumentFile, DocumentGroup, Metadata, VerificationResult};
 
 /// Arguments of `scan`.
@@ -35,11 +37,7 @@ pub struct ScanArgs {
 
 /// The media type of a decoded file, from its magic bytes.
 fn media_type(bytes: &[u8]) -> &'static str {
-    match image::guess_format(bytes) {
-        Ok(image::ImageFormat::Png) => "image/png",
-        Ok(image::ImageFormat::WebP) => "image/webp",
-        _ => "image/jpeg",
-    }
+    Format::sniff(bytes).map_or("application/octet-stream", Format::media_type)
 }
 
 struct Side {
@@ -54,28 +52,43 @@ struct Readers {
     faces: idverify_face::Models,
 }
 
-fn read_side(path: &Path, kind: &str, readers: &Readers, today: Date) -> Result<Side> {
+/// Reads the file at `path` as the side `kind`; a second page, when the file has one, is
+/// returned too (unread) with the file it came from.
+fn read_side(
+    path: &Path,
+    kind: &str,
+    readers: &Readers,
+    today: Date,
+) -> Result<(Side, Option<(image::DynamicImage, DocumentFile)>)> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let input = crate::pipeline::read_side(
-        &bytes,
-        &IntakeLimits::default(),
-        &readers.mrz,
-        &readers.ocr,
-        today,
-    )
-    .with_context(|| format!("{}", path.display()))?;
-    Ok(Side {
-        input,
-        file: DocumentFile {
-            kind: kind.to_string(),
-            media_type: media_type(&bytes).to_string(),
-            uri: path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
+    let mut pages = crate::pipeline::decode_sides(&bytes, &IntakeLimits::default())
+        .with_context(|| format!("{}", path.display()))?
+        .into_iter();
+    let first = pages
+        .next()
+        .with_context(|| format!("{}: the file has no page", path.display()))?;
+    let input = crate::pipeline::read_side(&first, &readers.mrz, &readers.ocr, today)
+        .with_context(|| format!("{}", path.display()))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let file = |kind: &str, uri: String| DocumentFile {
+        kind: kind.to_string(),
+        media_type: media_type(&bytes).to_string(),
+        uri,
+    };
+    let second = pages
+        .next()
+        .map(|p| (p, file("back", format!("{name}#page=2"))));
+    Ok((
+        Side {
+            input,
+            file: file(kind, name),
+            bytes,
         },
-        bytes,
-    })
+        second,
+    ))
 }
 
 /// Runs the scan and builds the Result.
@@ -88,12 +101,18 @@ pub fn scan(args: &ScanArgs, today: Date) -> Result<VerificationResult> {
         ocr: crate::pipeline::load_ocr(&dir)?,
         faces: crate::pipeline::load_faces(&dir)?,
     };
-    let front = read_side(&args.front, "front", &readers, today)?;
-    let back = args
-        .back
-        .as_deref()
-        .map(|p| read_side(p, "back", &readers, today))
-        .transpose()?;
+    let (front, front_second) = read_side(&args.front, "front", &readers, today)?;
+    // BACK when given; else the second page of a two-page FRONT (a scan of both sides).
+    let back = match (args.back.as_deref(), front_second) {
+        (Some(p), _) => Some(read_side(p, "back", &readers, today)?.0),
+        (None, Some((page, file))) => Some(Side {
+            input: crate::pipeline::read_side(&page, &readers.mrz, &readers.ocr, today)
+                .with_context(|| format!("{} (page 2)", args.front.display()))?,
+            file,
+            bytes: Vec::new(),
+        }),
+        (None, None) => None,
+    };
     let mut groups = vec![DocumentGroup {
         name: "document".into(),
         files: std::iter::once(front.file.clone())
@@ -105,7 +124,7 @@ pub fn scan(args: &ScanArgs, today: Date) -> Result<VerificationResult> {
         let bytes =
             std::fs::read(selfie).with_context(|| format!("cannot read {}", selfie.display()))?;
         selfie_img = Some(
-            decode_image(&bytes, &IntakeLimits::default())
+            idverify_vision::decode_image(&bytes, &IntakeLimits::default())
                 .with_context(|| format!("{}", selfie.display()))?
                 .to_rgb8(),
         );
@@ -128,7 +147,7 @@ pub fn scan(args: &ScanArgs, today: Date) -> Result<VerificationResult> {
     let policy = Policy::default();
     let mut assessment = assess(&input, &policy, today);
     let front_img = match selfie_img {
-        Some(_) => decode_image(&front.bytes, &IntakeLimits::default())
+        Some(_) => idverify_vision::decode_image(&front.bytes, &IntakeLimits::default())
             .with_context(|| format!("{}", args.front.display()))?
             .to_rgb8(),
         None => image::RgbImage::new(0, 0),

@@ -1,6 +1,8 @@
-//! `idverify scan` end to end: a rendered specimen read into the contract's Result, and hostile
-//! files (empty, random bytes, cut JPEG, decompression-bomb PNG header, HEIC, missing) refused
-//! with a one-line error and a non-zero exit, never a panic.
+//! `idverify scan` end to end: a rendered specimen read into the contract's Result (a two-page
+//! TIFF or PDF as FRONT gives front and back), and hostile files (empty, random bytes, cut
+//! JPEG, decompression-bomb PNG header, an empty HEIC container, a TIFF claiming 100,000 ×
+//! 100,000 pixels, PDFs of 500 pages, with JavaScript or a bomb, missing) refused with a
+//! one-line error and a non-zero exit, never a panic.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test helpers: a panic is a failed test
 
@@ -103,22 +105,45 @@ fn hostile_files_fail_with_one_line() {
     let text = d.join("notes.png");
     std::fs::write(&text, "this is not an image\n").unwrap();
 
+    let write = |name: &str, bytes: &[u8]| {
+        let p = d.join(name);
+        std::fs::write(&p, bytes).unwrap();
+        p
+    };
+    let tiff_claim = write(
+        "claim.tif",
+        &idverify_testkit::tiff_claiming(100_000, 100_000),
+    );
+    let pages = write("pages.pdf", &idverify_testkit::pdf_blank_pages(500));
+    let script = write("script.pdf", &idverify_testkit::pdf_with_javascript());
+    let pdf_bomb = write(
+        "bomb.pdf",
+        &idverify_testkit::pdf_flate_bomb(512 << 20).unwrap(),
+    );
+
     for (path, what) in [
         (&empty, "empty"),
         (&rnd, "random bytes"),
         (&cut, "JPEG cut before its data"),
         (&bomb_path, "20000x20000 PNG header"),
-        (&heic_path, "HEIC"),
+        (&heic_path, "HEIC container without an image"),
         (&text, "text file"),
     ] {
         let out = scan(&[path]);
         assert_clean_failure(&out, what);
     }
-    let out = scan(&[&heic_path]);
-    assert!(
-        String::from_utf8_lossy(&out.stderr)
-            .contains("HEIC is not supported: send JPEG, PNG or WebP")
-    );
+    for (path, message) in [
+        (&heic_path, "The image could not be decoded: HEIC"),
+        (&tiff_claim, "The image is too large: 100000x100000 pixels"),
+        (&pages, "The file has 500 pages, at most 4 are accepted"),
+        (&script, "The PDF contains active content (JavaScript)"),
+        (&pdf_bomb, "The image exceeds the decoding limits"),
+    ] {
+        let out = scan(&[path]);
+        assert_clean_failure(&out, message);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(message), "{err}");
+    }
     let out = scan(&[&d.join("does-not-exist.jpg")]);
     assert_clean_failure(&out, "missing file");
     // A bad back fails the whole scan too.
@@ -148,6 +173,49 @@ fn reads_a_rendered_passport_into_the_result() {
     assert_eq!(lines, specimen.truth.mrz_lines);
     assert_eq!(v["documents"][0]["files"][0]["kind"], "front");
     assert_eq!(v["status"], "done");
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn a_two_page_front_gives_front_and_back() {
+    let d = dir("two-pages");
+    let mut rng = ChaCha8Rng::seed_from_u64(5);
+    let spec = SpecimenSpec::random_of(DocFormat::Td1, &mut rng);
+    let specimen = render(&spec, &RenderOptions::default()).unwrap();
+    let front = image::DynamicImage::ImageRgb8(specimen.front.clone());
+    let back = image::DynamicImage::ImageRgb8(specimen.back.clone().unwrap());
+    let jpeg =
+        |img: &image::DynamicImage| idverify_testkit::encode_jpeg(&img.to_rgb8(), 92).unwrap();
+    for (name, bytes, media_type) in [
+        (
+            "card.tif",
+            idverify_testkit::tiff_pages(&[front.clone(), back.clone()]).unwrap(),
+            "image/tiff",
+        ),
+        (
+            "card.pdf",
+            idverify_testkit::pdf_of_jpegs(&[jpeg(&front), jpeg(&back)]).unwrap(),
+            "application/pdf",
+        ),
+    ] {
+        let path = d.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let v = scan_json(&[&path]);
+        // The TD1 MRZ is on the back: read from the file's second page.
+        assert_eq!(v["mrz"]["format"], "TD1", "{name}");
+        let lines: Vec<&str> = v["mrz"]["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l.as_str().unwrap())
+            .collect();
+        assert_eq!(lines, specimen.truth.mrz_lines, "{name}");
+        let files = &v["documents"][0]["files"];
+        assert_eq!(files[0]["kind"], "front");
+        assert_eq!(files[1]["kind"], "back");
+        assert_eq!(files[1]["uri"], format!("{name}#page=2"));
+        assert_eq!(files[0]["mediaType"], media_type);
+    }
     let _ = std::fs::remove_dir_all(&d);
 }
 

@@ -6,12 +6,13 @@ use idverify_wire::{Attributes, Check, DataCheckRow, MrzSummary, Results};
 
 use crate::clock::CivilDate;
 
-/// One image as uploaded (validated at intake: a JPEG, PNG or WebP within the limits).
+/// One file as uploaded (validated at intake: an image, or a TIFF or PDF of up to four pages,
+/// within the limits).
 #[derive(Debug, Clone)]
 pub struct InputImage {
     /// The file's bytes, decrypted from the blob store.
     pub bytes: Vec<u8>,
-    /// `image/jpeg`, `image/png` or `image/webp`.
+    /// The media type the intake recognised (`image/jpeg`, `image/heic`, `application/pdf`, …).
     pub media_type: String,
 }
 

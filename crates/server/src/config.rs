@@ -208,6 +208,22 @@ impl Default for Config {
     }
 }
 
+impl UploadLimits {
+    /// The bounds the image intake applies to an upload: these limits, at most four pages
+    /// (of which the first two are read), and a decoder allocation of the decoded RGBA at most
+    /// plus slack for the decoders' own buffers.
+    pub fn intake(&self) -> idverify_vision::IntakeLimits {
+        idverify_vision::IntakeLimits {
+            max_bytes: self.max_bytes,
+            max_width: self.max_dimension,
+            max_height: self.max_dimension,
+            max_pixels: self.max_pixels,
+            max_alloc: self.max_pixels.saturating_mul(4).saturating_add(64 << 20),
+            ..idverify_vision::IntakeLimits::default()
+        }
+    }
+}
+
 impl Default for UploadLimits {
     fn default() -> Self {
         UploadLimits {

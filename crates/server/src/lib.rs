@@ -19,7 +19,6 @@ pub mod flow;
 pub mod geo;
 pub mod http;
 pub mod ids;
-pub mod intake;
 pub mod keyring;
 pub mod metrics;
 pub mod operators;

@@ -22,9 +22,9 @@ use serde_json::json;
 
 use crate::error::ApiError;
 use crate::ids::{KeyKind, VerificationId, new_token};
-use crate::intake::{IntakeError, check_image};
 use crate::service::{KINDS, Service, StoredMeta};
 use crate::store::{SubmitOutcome, UploadOutcome};
+use idverify_vision::{IntakeError, decode_pages};
 
 type Svc = Arc<Service>;
 
@@ -503,7 +503,7 @@ async fn upload_file(
         }
     }
     if let Some(size) = too_large {
-        return Err(IntakeError::TooLarge { size, limit }.into_api());
+        return Err(intake_error(IntakeError::TooLarge { size, limit }));
     }
     let kind = kind.ok_or_else(|| ApiError::bad_request("Missing multipart field kind"))?;
     let Some(kind) = KINDS.iter().copied().find(|k| *k == kind) else {
@@ -512,14 +512,15 @@ async fn upload_file(
         ));
     };
     let file = file.ok_or_else(|| ApiError::bad_request("Missing multipart field file"))?;
-    let limits = svc.config.uploads;
-    let (file, accepted) = tokio::task::spawn_blocking(move || {
-        let r = check_image(&file, &limits);
+    let limits = svc.config.uploads.intake();
+    // The whole file is decoded (each page that will be read) before anything is stored.
+    let (file, media_type) = tokio::task::spawn_blocking(move || {
+        let r = decode_pages(&file, &limits).map(|d| d.format.media_type());
         (file, r)
     })
     .await
     .map_err(|e| ApiError::Internal(crate::error::ServerError::Corrupt(e.to_string())))?;
-    let accepted = accepted.map_err(IntakeError::into_api)?;
+    let media_type = media_type.map_err(intake_error)?;
     let blob = svc.blobs.put(&file, &format!("{}:{kind}", row.id)).await?;
     let mut meta = svc.open_meta(&row)?;
     let ip = svc.client_ip(peer, forwarded_for(&headers));
@@ -528,15 +529,7 @@ async fn upload_file(
     let size = i64::try_from(file.len()).unwrap_or(i64::MAX);
     let outcome = svc
         .store
-        .put_file(
-            &row.id,
-            kind,
-            accepted.media_type,
-            size,
-            &blob,
-            &sealed,
-            svc.now(),
-        )
+        .put_file(&row.id, kind, media_type, size, &blob, &sealed, svc.now())
         .await;
     match outcome {
         Ok(UploadOutcome::Stored { replaced }) => {
@@ -555,15 +548,14 @@ async fn upload_file(
     }
     Ok((
         StatusCode::ACCEPTED,
-        Json(json!({"kind": kind, "mediaType": accepted.media_type, "bytes": file.len()})),
+        Json(json!({"kind": kind, "mediaType": media_type, "bytes": file.len()})),
     )
         .into_response())
 }
 
-impl IntakeError {
-    fn into_api(self) -> ApiError {
-        ApiError::BadRequest(self.to_string())
-    }
+/// A refused upload: the intake's message is the 400's message.
+fn intake_error(e: IntakeError) -> ApiError {
+    ApiError::BadRequest(e.to_string())
 }
 
 async fn submit(

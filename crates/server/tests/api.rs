@@ -41,6 +41,8 @@ mod console;
 mod errors;
 #[path = "api/flow.rs"]
 mod flow;
+#[path = "api/formats.rs"]
+mod formats;
 #[path = "api/hostile.rs"]
 mod hostile;
 #[path = "api/independent.rs"]

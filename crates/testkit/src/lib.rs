@@ -18,6 +18,7 @@
 mod date;
 mod degrade;
 mod fonts;
+mod formats;
 mod label_file;
 mod mrz_lines;
 mod png;
@@ -32,6 +33,10 @@ pub use degrade::{
     degrade_mapped, encode_jpeg, jpeg_round_trip,
 };
 pub use fonts::ocrb_bytes;
+pub use formats::{
+    heic_claiming, heic_from_png, pdf_blank_pages, pdf_flate_bomb, pdf_of_jpegs,
+    pdf_with_javascript, tiff_claiming, tiff_pages,
+};
 pub use label_file::LabelRow;
 pub use mrz_lines::{mrz_data, mrz_lines, transliterate};
 pub use png::png_claiming;

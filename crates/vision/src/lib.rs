@@ -11,7 +11,7 @@ pub mod locate;
 pub mod recognise;
 
 pub use gray::Gray;
-pub use intake::{IntakeError, IntakeLimits, decode_image};
+pub use intake::{Decoded, Format, IntakeError, IntakeLimits, decode_image, decode_pages};
 pub mod pipeline;
 pub mod quality;
 
