@@ -155,7 +155,7 @@ pub const CATALOGUE: &[CatalogueEntry] = &[
     CatalogueEntry {
         kind: ConcernKind::MrzUnreadable,
         id: "DC004",
-        meaning: "An MRZ was found but its reading is too damaged to judge the document on (three or more of its fields' check digits fail or fields are malformed, together): the photo is asked for again, closer and sharper, and nothing is judged on that reading. One failing check digit on an otherwise sound reading is DC002.",
+        meaning: "An MRZ was found but its reading is too damaged to judge the document on (two or more of its fields' check digits fail or fields are malformed, together): the photo is asked for again, closer and sharper, and nothing is judged on that reading. One failing check digit on an otherwise sound reading is DC002.",
         template: "The machine readable zone was found but could not be read reliably.",
         status: REVIEW,
     },

@@ -32,6 +32,14 @@ fn one_line_error(out: &Output, wanted: &str) {
 fn create_prints_a_set_up_link_once_per_email() {
     let dir = std::env::temp_dir().join(format!("idverify-operators-test-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
+    // An admin command does not make a data folder (the service's start does): none, refused.
+    let out = operators(
+        &dir,
+        &["create", "--email", "Ann@Example.org", "--role", "reviewer"],
+    );
+    one_line_error(&out, "no data folder at");
+    assert!(!dir.exists());
+    std::fs::create_dir_all(&dir).unwrap();
     let out = operators(
         &dir,
         &["create", "--email", "Ann@Example.org", "--role", "reviewer"],
