@@ -98,6 +98,19 @@ fn mrz_unreadable(m: &Mrz) -> bool {
         .iter()
         .filter(|c| c.kind != CheckKind::Composite && !c.holds())
         .count();
+    failed + malformed_fields(m).len() >= 2
+}
+
+/// A side's MRZ as (to judge on, too damaged to judge on): at most one of them is `Some`.
+fn split_unreadable(m: Option<Mrz>) -> (Option<Mrz>, Option<Mrz>) {
+    match m {
+        Some(m) if mrz_unreadable(&m) => (None, Some(m)),
+        m => (m, None),
+    }
+}
+
+/// The MRZ's malformed fields, each once (check-digit positions are the checks' business).
+fn malformed_fields(m: &Mrz) -> Vec<Field> {
     let mut malformed: Vec<Field> = Vec::new();
     for p in &m.problems {
         if p.severity == Severity::Error
@@ -107,7 +120,7 @@ fn mrz_unreadable(m: &Mrz) -> bool {
             malformed.push(p.field);
         }
     }
-    failed + malformed.len() >= 2
+    malformed
 }
 
 /// Full years between `birth` and `today`.
@@ -270,17 +283,8 @@ fn mrz_rules(
             ));
         }
     }
-    // Malformed fields (check-digit positions are the checks' business).
-    let mut malformed: Vec<Field> = Vec::new();
-    for p in &mrz.problems {
-        if p.severity == Severity::Error
-            && !matches!(p.field, Field::CheckDigit(_))
-            && !malformed.contains(&p.field)
-        {
-            malformed.push(p.field);
-        }
-    }
-    for f in malformed {
+    // Malformed fields.
+    for f in malformed_fields(mrz) {
         out.push(Raised::new(
             ConcernKind::MrzMalformed,
             &[("field", f.as_str())],
@@ -362,15 +366,11 @@ pub fn assess(input: &CheckInput, policy: &Policy, today: Date) -> Assessment {
         .map(settled);
     // A reading with several check digits or fields that do not hold is the photo's failure,
     // not the document's: it is set aside (DC004, a retake) and nothing is judged on it.
-    let unreadable = front_mrz.iter().chain(back_mrz.iter()).any(mrz_unreadable);
     // What was read stays in the Result (`mrz`, not valid) for a reviewer to see.
-    let damaged = front_mrz
-        .iter()
-        .chain(back_mrz.iter())
-        .find(|m| mrz_unreadable(m))
-        .cloned();
-    let front_mrz = front_mrz.filter(|m| !mrz_unreadable(m));
-    let back_mrz = back_mrz.filter(|m| !mrz_unreadable(m));
+    let (front_mrz, front_damaged) = split_unreadable(front_mrz);
+    let (back_mrz, back_damaged) = split_unreadable(back_mrz);
+    let damaged = front_damaged.or(back_damaged);
+    let unreadable = damaged.is_some();
     let back_mrz = back_mrz.as_ref();
     let (mrz, other_mrz, other_printed) = match (&front_mrz, back_mrz) {
         (Some(f), b) => (Some(f), b, input.back.as_ref().map(|_| &back_printed)),

@@ -78,18 +78,19 @@ struct Report {
     documents: Vec<Outcome>,
 }
 
+/// The policy of `path` (the keys of the configuration's `[policy]` table), read by the same
+/// parser as the configuration's; the default policy without a file.
 fn load_policy(path: Option<&Path>) -> Result<Policy> {
     let Some(path) = path else {
         return Ok(Policy::default());
     };
     let text =
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let policy: Policy =
-        toml::from_str(&text).with_context(|| format!("{} is not a policy", path.display()))?;
-    policy
-        .validate()
+    let table: toml::Table =
+        toml::from_str(&text).with_context(|| format!("{} is not TOML", path.display()))?;
+    let policies = crate::policies::Policies::from_table(&table)
         .with_context(|| format!("{}", path.display()))?;
-    Ok(policy)
+    Ok(policies.for_app("").clone())
 }
 
 fn evaluate(args: &EvalDecisionsArgs, today: Date) -> Result<Report> {
